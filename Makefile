@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+.PHONY: run test setup lint format messages check-deploy bench clean
+
+$(VENV)/.run-deps: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+messages: $(VENV)/.run-deps
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
+
+setup: $(VENV)/.run-deps messages
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_demo
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(VENV)/.dev-deps messages lint
+	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium"; exit 1; }
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: $(VENV)/.run-deps
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=berita.example.go.id $(MANAGE) check --deploy --fail-level WARNING
+
+bench: $(VENV)/.dev-deps
+	$(PY) benchmarks/renditions.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media private_media staticfiles

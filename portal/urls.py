@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "Portal Berita %s" % settings.ORGANISATION_SHORT_NAME
+admin.site.site_title = "Admin %s" % settings.ORGANISATION_SHORT_NAME
+admin.site.index_title = "Ruang redaksi"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("news.urls")),
+]
+
+if settings.DEBUG:
+    # Development only: production serves media from the storage backend.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,100 @@
+"""Suite-wide fixtures: service checks, the real Celery worker, factories."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop; Django's live server is fine with it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _service_problems() -> list[str]:
+    """One line per missing service, naming it and how to start it."""
+    import psycopg
+    import redis
+    from django.conf import settings
+
+    problems = []
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db.get("HOST") or "127.0.0.1",
+            port=db.get("PORT") or 5432,
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD") or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        problems.append(
+            "PostgreSQL is not reachable at %s:%s (%s). Start it with: "
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+            % (db.get("HOST"), db.get("PORT"), str(exc).strip().splitlines()[0])
+        )
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        problems.append(
+            "Redis is not reachable at %s (%s). Start it with: redis-server "
+            '--daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+            % (settings.REDIS_URL, exc)
+        )
+    return problems
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    if not settings.IS_POSTGRES or not settings.REDIS_URL:
+        pytest.exit(
+            "The suite needs PostgreSQL and Redis: DATABASE_URL and REDIS_URL must "
+            "point at them (portal/test_settings.py sets localhost defaults).",
+            returncode=3,
+        )
+    problems = _service_problems()
+    if problems:
+        pytest.exit("\n".join(problems), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_session(django_db_setup, django_db_blocker):
+    """A real Celery worker (solo pool, in a thread) consuming from Redis.
+
+    Tests that use it must be django_db(transaction=True): the worker thread
+    opens its own database connection and must see committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.control.purge()
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ) as worker,
+    ):
+        yield worker
+
+
+@pytest.fixture
+def celery_worker(celery_worker_session, transactional_db):
+    return celery_worker_session
+
+
+@pytest.fixture
+def unit(db):
+    from tests.factories import UnitFactory
+
+    return UnitFactory()
+
+
+@pytest.fixture
+def other_unit(db):
+    from tests.factories import UnitFactory
+
+    return UnitFactory()

@@ -1,0 +1,52 @@
+"""factory_boy factories shared by the suite."""
+
+import factory
+
+from units.models import Region, Role, Unit, UnitType, User
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    """Regions are loaded by migration; factories reuse them by province code."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("province_code",)
+
+    province_code = "31"
+    name = "DKI Jakarta"
+    slug = "dki-jakarta"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    unit_type = UnitType.LAPAS
+    unit_class = "IIA"
+    place = factory.Sequence(lambda n: "Kota Uji %d" % n)
+    region = factory.LazyFunction(lambda: Region.objects.get(province_code="31"))
+    slug = factory.Sequence(lambda n: "lapas-kota-uji-%d" % n)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: "user%d" % n)
+    email = factory.LazyAttribute(lambda o: "%s@example.go.id" % o.username)
+    first_name = "Uji"
+    role = Role.CONTRIBUTOR
+    unit = factory.SubFactory(UnitFactory)
+    password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class EditorFactory(UserFactory):
+    role = Role.EDITOR
+    unit = None
+    is_staff = True

@@ -1,0 +1,241 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from units.names import normalize_unit_name
+
+
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
+
+class Region(models.Model):
+    """A province's regional office (Kanwil) and its corrections division."""
+
+    name = models.CharField(_("provinsi"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    province_code = models.CharField(_("kode provinsi"), max_length=2, unique=True)
+    time_zone = models.CharField(
+        _("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kantor wilayah")
+        verbose_name_plural = _("kantor wilayah")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def office_name(self) -> str:
+        return "Kanwil %s" % self.name
+
+
+class UnitType(models.TextChoices):
+    LAPAS = "lapas", _("Lapas")
+    RUTAN = "rutan", _("Rutan")
+    BAPAS = "bapas", _("Bapas")
+    LPKA = "lpka", _("LPKA")
+    RUPBASAN = "rupbasan", _("Rupbasan")
+
+
+class Speciality(models.TextChoices):
+    NONE = "", _("(umum)")
+    PEREMPUAN = "perempuan", _("Perempuan")
+    NARKOTIKA = "narkotika", _("Narkotika")
+    PEMUDA = "pemuda", _("Pemuda")
+    TERBUKA = "terbuka", _("Terbuka")
+    KHUSUS = "khusus", _("Khusus")
+    ANAK = "anak", _("Anak")
+
+
+class UnitClass(models.TextChoices):
+    I = "I", "I"  # noqa: E741 - the official class name
+    II = "II", "II"
+    IIA = "IIA", "IIA"
+    IIB = "IIB", "IIB"
+    III = "III", "III"
+
+
+# How each type is written at the start of an official name.
+TYPE_PREFIX = {
+    UnitType.LAPAS: "Lapas",
+    UnitType.RUTAN: "Rutan",
+    UnitType.BAPAS: "Balai Pemasyarakatan",
+    UnitType.LPKA: "LPKA",
+    UnitType.RUPBASAN: "Rupbasan",
+}
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    """A technical unit (UPT): one prison, remand centre, probation office..."""
+
+    unit_type = models.CharField(_("jenis"), max_length=10, choices=UnitType.choices)
+    speciality = models.CharField(
+        _("kekhususan"),
+        max_length=12,
+        choices=Speciality.choices,
+        blank=True,
+        default=Speciality.NONE,
+    )
+    unit_class = models.CharField(
+        _("kelas"), max_length=3, choices=UnitClass.choices, blank=True
+    )
+    place = models.CharField(_("tempat"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("kanwil")
+    )
+    name = models.CharField(
+        _("nama resmi"),
+        max_length=200,
+        help_text=_(
+            "Kosongkan agar dibentuk dari jenis, kekhususan, kelas dan tempat."
+        ),
+        blank=True,
+    )
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    address = models.TextField(_("alamat"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("situs web"), blank=True)
+    profile = models.TextField(_("profil singkat"), blank=True)
+    requires_head_approval = models.BooleanField(
+        _("wajib disetujui kepala UPT"),
+        default=False,
+        help_text=_("Berita harus disetujui kepala UPT sebelum dikirim ke Ditjenpas."),
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("UPT")
+        verbose_name_plural = _("UPT")
+        indexes = [models.Index(fields=["region", "unit_type"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.name:
+            self.name = self.build_official_name()
+        self.normalized_name = normalize_unit_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:unit", kwargs={"slug": self.slug})
+
+    def build_official_name(self) -> str:
+        parts = [str(TYPE_PREFIX.get(self.unit_type, self.unit_type))]
+        if self.speciality:
+            parts.append(self.get_speciality_display())
+        if self.unit_class:
+            parts.append("Kelas %s" % self.unit_class)
+        parts.append(self.place)
+        return " ".join(parts)
+
+    @property
+    def time_zone(self) -> str:
+        return self.region.time_zone
+
+
+class Role(models.TextChoices):
+    CONTRIBUTOR = "contributor", _("Kontributor UPT")
+    HEAD = "head", _("Kepala UPT")
+    REVIEWER = "reviewer", _("Peninjau Kanwil")
+    EDITOR = "editor", _("Editor Ditjenpas")
+    ADMIN = "admin", _("Administrator")
+
+
+UNIT_ROLES = (Role.CONTRIBUTOR, Role.HEAD)
+
+# The Django group that carries each role's permissions (created by migration).
+ROLE_GROUPS = {
+    Role.CONTRIBUTOR: "Kontributor UPT",
+    Role.HEAD: "Kepala UPT",
+    Role.REVIEWER: "Peninjau Kanwil",
+    Role.EDITOR: "Editor Ditjenpas",
+    Role.ADMIN: "Administrator",
+}
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser is a directorate administrator, attached to no unit.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account: unit staff belong to one unit, reviewers to one region."""
+
+    role = models.CharField(
+        _("peran"), max_length=12, choices=Role.choices, default=Role.CONTRIBUTOR
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("UPT"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewers",
+        verbose_name=_("kanwil"),
+    )
+    editor_digest = models.BooleanField(
+        _("ringkasan harian"),
+        default=False,
+        help_text=_(
+            "Editor: terima satu e-mail ringkasan per hari, bukan per kiriman."
+        ),
+    )
+
+    objects = PortalUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            # Unit staff have exactly one unit; everyone else has none.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=UNIT_ROLES, unit__isnull=False)
+                    | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True))
+                ),
+                name="user_unit_matches_role",
+            ),
+            # Regional reviewers have exactly one region; everyone else has none.
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.REVIEWER, region__isnull=False)
+                    | (~Q(role=Role.REVIEWER) & Q(region__isnull=True))
+                ),
+                name="user_region_matches_role",
+            ),
+        ]
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return self.role in UNIT_ROLES
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role in (Role.EDITOR, Role.ADMIN) or self.is_superuser
