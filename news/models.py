@@ -1,1 +1,324 @@
+import uuid
 
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+
+class Category(models.Model):
+    """What units write about; editable by editors in the admin."""
+
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nama"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tag")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:tag", kwargs={"slug": self.slug})
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    HEAD_REVIEW = "head_review", _("Menunggu kepala UPT")
+    SUBMITTED = "submitted", _("Menunggu redaksi")
+    CHANGES_REQUESTED = "changes_requested", _("Perlu perbaikan")
+    SCHEDULED = "scheduled", _("Terjadwal")
+    PUBLISHED = "published", _("Terbit")
+    REJECTED = "rejected", _("Ditolak")
+    UNPUBLISHED = "unpublished", _("Ditarik dari publikasi")
+    WITHDRAWN = "withdrawn", _("Dibatalkan pengirim")
+
+
+# Statuses in which the unit may still edit the text.
+EDITABLE_BY_UNIT = (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED)
+
+
+class Programme(models.TextChoices):
+    NONE = "", _("(bukan program khusus)")
+    APA_KABAR = "apa_kabar", _('Program "Apa Kabar Pemasyarakatan"')
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PostStatus.PUBLISHED)
+
+    def for_unit(self, unit):
+        return self.filter(unit=unit)
+
+
+class Post(models.Model):
+    """A news item written by a unit and decided on by directorate editors."""
+
+    title = models.CharField(_("judul"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    lead = models.TextField(
+        _("ringkasan"),
+        max_length=500,
+        help_text=_("Satu atau dua kalimat yang tampil di daftar berita."),
+    )
+    body = models.TextField(_("isi berita"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="posts", verbose_name=_("UPT")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("penulis"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("kategori"),
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="posts", verbose_name=_("tag")
+    )
+    programme = models.CharField(
+        _("program"),
+        max_length=20,
+        choices=Programme.choices,
+        blank=True,
+        default=Programme.NONE,
+    )
+    event_date = models.DateField(_("tanggal kegiatan"), null=True, blank=True)
+    location = models.CharField(_("lokasi kegiatan"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PostStatus.choices,
+        default=PostStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    publish_at = models.DateTimeField(_("jadwal terbit"), null=True, blank=True)
+    published_at = models.DateTimeField(_("terbit"), null=True, blank=True)
+    is_featured = models.BooleanField(_("berita pilihan"), default=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("berita")
+        verbose_name_plural = _("berita")
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=PostStatus.SCHEDULED) | Q(publish_at__isnull=False),
+                name="post_scheduled_has_publish_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PostStatus.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="post_published_has_published_at",
+            ),
+        ]
+        permissions = [
+            ("moderate_post", _("Dapat memutuskan berita (setujui, tolak, tarik)")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_editable_by_unit(self) -> bool:
+        return self.status in EDITABLE_BY_UNIT
+
+
+class PostAction(models.TextChoices):
+    CREATE = "create", _("dibuat")
+    SUBMIT = "submit", _("dikirim")
+    HEAD_APPROVE = "head_approve", _("disetujui kepala UPT")
+    HEAD_RETURN = "head_return", _("dikembalikan kepala UPT")
+    WITHDRAW = "withdraw", _("dibatalkan")
+    APPROVE = "approve", _("disetujui dan diterbitkan")
+    SCHEDULE = "schedule", _("disetujui dan dijadwalkan")
+    PUBLISH = "publish", _("terbit sesuai jadwal")
+    REQUEST_CHANGES = "request_changes", _("diminta perbaikan")
+    REJECT = "reject", _("ditolak")
+    UNPUBLISH = "unpublish", _("ditarik dari publikasi")
+    FEATURE = "feature", _("dijadikan berita pilihan")
+    UNFEATURE = "unfeature", _("dilepas dari berita pilihan")
+    EDIT = "edit", _("disunting redaksi")
+
+
+class PostEvent(models.Model):
+    """One audit row per transition or editorial decision; never edited."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="post_events",
+        verbose_name=_("oleh"),
+    )
+    action = models.CharField(_("tindakan"), max_length=20, choices=PostAction.choices)
+    from_status = models.CharField(
+        _("dari status"), max_length=20, choices=PostStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("ke status"), max_length=20, choices=PostStatus.choices, blank=True
+    )
+    comment = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat berita")
+        verbose_name_plural = _("riwayat berita")
+
+    def __str__(self) -> str:
+        return "%s: %s" % (self.post_id, self.get_action_display())
+
+
+class PostRevision(models.Model):
+    """The text of a published post before an edit, for editors to compare."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+    )
+    title = models.CharField(max_length=200)
+    lead = models.TextField()
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("revisi berita")
+        verbose_name_plural = _("revisi berita")
+
+    def __str__(self) -> str:
+        return "%s (%s)" % (self.title, self.created_at)
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    # Never the uploaded name: a random UUID, sharded to keep folders small.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return "photos/%s/%s.%s" % (instance.uuid.hex[:2], instance.uuid.hex, ext)
+
+
+class PhotoKind(models.TextChoices):
+    COVER = "cover", _("Foto utama")
+    GALLERY = "gallery", _("Galeri")
+    INLINE = "inline", _("Gambar dalam teks")
+
+
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", _("Sedang diproses")
+    READY = "ready", _("Siap")
+    FAILED = "failed", _("Gagal diproses")
+
+
+class Photo(models.Model):
+    """A photo uploaded by a unit: cover, gallery or inline image of a post."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="photos")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+    )
+    kind = models.CharField(
+        _("jenis"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.GALLERY
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    # The clean, metadata-free re-encode of the upload (public).
+    image = models.FileField(_("berkas"), upload_to=photo_upload_to, max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("keterangan foto"), max_length=300, blank=True)
+    alt_text = models.CharField(
+        _("teks alternatif"),
+        max_length=250,
+        help_text=_(
+            "Gambarkan isi foto untuk pembaca tunanetra dan mesin pencari, "
+            "misalnya: Warga binaan mengikuti pelatihan menjahit."
+        ),
+    )
+    credit = models.CharField(_("kredit foto"), max_length=120, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto")
+        constraints = [
+            # At most one cover per post.
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(kind="cover"),
+                name="photo_one_cover_per_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text
+
+
+class Rendition(models.Model):
+    """A resized, metadata-free copy of a photo, made ahead of time by Celery."""
+
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, related_name="renditions"
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=5)  # "webp" or "jpeg"
+    file = models.FileField(max_length=200)
+    bytes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["photo", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "width", "format"], name="rendition_unique_spec"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.photo_id, self.width, self.format)
