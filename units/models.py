@@ -1,7 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from units.names import normalize_unit_name
@@ -103,7 +105,10 @@ class Unit(models.Model):
         ),
         blank=True,
     )
-    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    # Two spellings of one unit share this key (units.names.normalize_unit_name).
+    normalized_name = models.CharField(
+        _("nama ternormalisasi"), max_length=200, unique=True, editable=False
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     address = models.TextField(_("alamat"), blank=True)
@@ -129,18 +134,46 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.name:
-            self.name = self.build_official_name()
-        self.normalized_name = normalize_unit_name(self.name)
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("news:unit", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        self.fill_derived_fields()
+        duplicate = (
+            Unit.objects.filter(normalized_name=self.normalized_name)
+            .exclude(pk=self.pk)
+            .only("name")
+            .first()
+        )
+        if duplicate is not None:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "UPT ini sudah terdaftar sebagai “%(name)s” "
+                        "(ejaan nama dianggap sama)."
+                    )
+                    % {"name": duplicate.name}
+                }
+            )
+
+    def fill_derived_fields(self) -> None:
+        """Name from the parts when blank, the matching key, a free slug."""
+        self.name = " ".join(self.name.split())
+        if not self.name:
+            self.name = self.build_official_name()
+        self.normalized_name = normalize_unit_name(self.name)
+        if not self.slug:
+            self.slug = unit_slug_free(self.name, exclude_pk=self.pk)
+
     def build_official_name(self) -> str:
         parts = [str(TYPE_PREFIX.get(self.unit_type, self.unit_type))]
         if self.speciality:
-            parts.append(self.get_speciality_display())
+            # The value, not the (translatable) label: official names are
+            # never translated.
+            parts.append(self.speciality.capitalize())
         if self.unit_class:
             parts.append("Kelas %s" % self.unit_class)
         parts.append(self.place)
@@ -149,6 +182,22 @@ class Unit(models.Model):
     @property
     def time_zone(self) -> str:
         return self.region.time_zone
+
+
+def unit_slug_free(name: str, *, exclude_pk: int | None = None) -> str:
+    """slugify(name), with "-2", "-3"... appended while another unit has it."""
+    max_length = Unit._meta.get_field("slug").max_length
+    base = slugify(name)[: max_length - 4].strip("-") or "upt"
+    taken = set(
+        Unit.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = "%s-%d" % (base, n)
+    return slug
 
 
 class Role(models.TextChoices):
@@ -160,6 +209,8 @@ class Role(models.TextChoices):
 
 
 UNIT_ROLES = (Role.CONTRIBUTOR, Role.HEAD)
+# Roles that work in the admin (the newsroom); unit staff use the dashboard.
+STAFF_ROLES = (Role.REVIEWER, Role.EDITOR, Role.ADMIN)
 
 # The Django group that carries each role's permissions (created by migration).
 ROLE_GROUPS = {
@@ -221,6 +272,10 @@ class User(AbstractUser):
                     | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True))
                 ),
                 name="user_unit_matches_role",
+                violation_error_message=_(
+                    "Kontributor dan kepala UPT harus terdaftar pada satu UPT; "
+                    "peran lain tidak terdaftar pada UPT."
+                ),
             ),
             # Regional reviewers have exactly one region; everyone else has none.
             models.CheckConstraint(
@@ -229,6 +284,10 @@ class User(AbstractUser):
                     | (~Q(role=Role.REVIEWER) & Q(region__isnull=True))
                 ),
                 name="user_region_matches_role",
+                violation_error_message=_(
+                    "Peninjau kanwil harus terdaftar pada satu kanwil; "
+                    "peran lain tidak terdaftar pada kanwil."
+                ),
             ),
         ]
 
