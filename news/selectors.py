@@ -1,16 +1,25 @@
 """Reads that join or aggregate: one query per page, whatever the row count."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from news.models import Post, PostStatus
+from news.models import (
+    Photo,
+    PhotoKind,
+    PhotoStatus,
+    Post,
+    PostAction,
+    PostEvent,
+    PostStatus,
+    Rendition,
+)
 
 
 def post_status_counts(*, queryset: QuerySet[Post] | None = None) -> dict[str, int]:
     """Posts per status, every status present (zero when none), in one query."""
     queryset = Post.objects.all() if queryset is None else queryset
     rows = queryset.order_by().values("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in PostStatus.values}
+    counts = dict.fromkeys(PostStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 
@@ -19,4 +28,139 @@ def post_get_for_unit(*, unit, pk: int) -> Post:
     """A unit's own post, or 404: another unit's post does not exist for them."""
     return get_object_or_404(
         Post.objects.select_related("unit", "category", "author"), pk=pk, unit=unit
+    )
+
+
+# --- Contributor dashboard ---------------------------------------------------
+
+# Decisions whose comment the unit must read: the editors' and the head's.
+COMMENTED_ACTIONS = (
+    PostAction.REQUEST_CHANGES,
+    PostAction.REJECT,
+    PostAction.UNPUBLISH,
+    PostAction.APPROVE,
+    PostAction.SCHEDULE,
+    PostAction.EDIT,
+    PostAction.HEAD_RETURN,
+)
+
+
+def post_list_for_unit(*, unit, status: str | None = None) -> QuerySet[Post]:
+    """A unit's posts, newest first, each with the latest reviewer's comment.
+
+    The comment comes from a subquery, so the page costs the same number of
+    queries whatever the number of posts.
+    """
+    latest_comment = (
+        PostEvent.objects.filter(post=OuterRef("pk"), action__in=COMMENTED_ACTIONS)
+        .exclude(comment="")
+        .order_by("-created_at", "-id")
+    )
+    queryset = (
+        Post.objects.for_unit(unit)
+        .select_related("category", "author")
+        .annotate(
+            latest_comment=Subquery(latest_comment.values("comment")[:1]),
+            latest_comment_at=Subquery(latest_comment.values("created_at")[:1]),
+            latest_comment_action=Subquery(latest_comment.values("action")[:1]),
+        )
+        .order_by("-updated_at", "-id")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def post_events_for_post(*, post: Post) -> QuerySet[PostEvent]:
+    """A post's history for its unit, newest first, with who did what."""
+    return post.events.select_related("actor").order_by("-created_at", "-id")
+
+
+def post_get_for_unit_page(*, unit, pk: int) -> Post:
+    """A unit's own post with everything its page shows (tags, photos), or 404."""
+    return get_object_or_404(
+        Post.objects.select_related(
+            "unit__region", "category", "author"
+        ).prefetch_related("tags", _photos_prefetch(ready_only=False)),
+        pk=pk,
+        unit=unit,
+    )
+
+
+# --- Public site ---------------------------------------------------------------
+
+
+def _photos_prefetch(*, ready_only: bool = True) -> Prefetch:
+    photos = Photo.objects.exclude(kind=PhotoKind.INLINE).prefetch_related(
+        Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width"))
+    )
+    if ready_only:
+        photos = photos.filter(status=PhotoStatus.READY)
+    return Prefetch("photos", queryset=photos.order_by("position", "id"))
+
+
+def _cover_prefetch() -> Prefetch:
+    covers = Photo.objects.filter(
+        kind=PhotoKind.COVER, status=PhotoStatus.READY
+    ).prefetch_related(
+        Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width"))
+    )
+    return Prefetch("photos", queryset=covers, to_attr="cover_photos")
+
+
+def post_list_published(
+    *, unit=None, category=None, tag=None, region=None
+) -> QuerySet[Post]:
+    """Published posts, newest first, ready for a list of cards.
+
+    Unit, region and category are joined in; covers and their renditions are
+    prefetched: three queries for any page size (plus the paginator's count).
+    """
+    queryset = (
+        Post.objects.published()
+        .select_related("unit__region", "category")
+        .prefetch_related(_cover_prefetch())
+        .order_by("-published_at", "-id")
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    if region is not None:
+        queryset = queryset.filter(unit__region=region)
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if tag is not None:
+        queryset = queryset.filter(tags=tag)
+    return queryset
+
+
+def post_get_published(*, slug: str) -> Post:
+    """A published post with all its article page needs, or 404."""
+    return get_object_or_404(
+        Post.objects.published()
+        .select_related("unit__region", "category")
+        .prefetch_related("tags", _photos_prefetch()),
+        slug=slug,
+    )
+
+
+def post_with_article_data(*, post: Post, ready_only: bool = True) -> Post:
+    """Reload any post (e.g. for the preview) with what the article page shows."""
+    return (
+        Post.objects.select_related("unit__region", "category")
+        .prefetch_related("tags", _photos_prefetch(ready_only=ready_only))
+        .get(pk=post.pk)
+    )
+
+
+def photo_list_for_post(*, post: Post) -> QuerySet[Photo]:
+    """A post's cover and gallery (not the inline images), cover first."""
+    return (
+        Photo.objects.filter(post=post)
+        .exclude(kind=PhotoKind.INLINE)
+        .prefetch_related(
+            Prefetch(
+                "renditions", queryset=Rendition.objects.order_by("format", "width")
+            )
+        )
+        .order_by("kind", "position", "id")
     )

@@ -3,7 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from news import views as news_views
 
 admin.site.site_header = "Portal Berita %s" % settings.ORGANISATION_SHORT_NAME
 admin.site.site_title = "Admin %s" % settings.ORGANISATION_SHORT_NAME
@@ -14,7 +15,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", news_views.home, name="home"),
     path("", include("news.urls")),
 ]
 

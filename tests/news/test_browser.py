@@ -1,0 +1,163 @@
+"""The whole path in a real browser: write in CKEditor, submit, approve, read.
+
+Debian's Chromium through pytest-playwright and Django's live_server.
+Screenshots go to /tmp (dashboard, editor, article) for a human look.
+"""
+
+import os
+import re
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from news.models import Category, Post, PostStatus  # noqa: E402
+from tests.factories import EditorFactory, UserFactory  # noqa: E402
+from units.models import Role  # noqa: E402
+
+PASSWORD = "rahasia-uji-123"
+LINK_URL = "https://www.ditjenpas.go.id/"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "id-ID",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+def log_in(page, base_url, username, path="/masuk/"):
+    page.goto(base_url + path)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form [type=submit]").last.click()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Keluar").click()
+
+
+def approve_in_admin(page, base_url, post):
+    """An editor approves the post through the newsroom (Django admin)."""
+    page.goto("%s/admin/news/post/%d/change/" % (base_url, post.pk))
+    page.get_by_role("button", name=re.compile(r"^Setujui")).first.click()
+    confirm = page.get_by_role("button", name=re.compile(r"Ya|Setujui|Terbitkan"))
+    if page.url.rstrip("/").endswith("change") is False and confirm.count():
+        confirm.first.click()
+
+
+def test_contributor_writes_editor_approves_public_reads(live_server, page):
+    category = Category.objects.create(name="Pembinaan", slug="pembinaan")
+    contributor = UserFactory(
+        username="humas.salemba", first_name="Sari", role=Role.CONTRIBUTOR
+    )
+    editor = EditorFactory(username="redaksi", is_superuser=True)
+    base = live_server.url
+    console_errors = []
+    page.on(
+        "console",
+        lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+
+    # The contributor logs in and lands on the dashboard.
+    log_in(page, base, contributor.username)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor berita")
+    page.screenshot(path="/tmp/dashboard-empty.png", full_page=True)
+
+    # Writes a post in CKEditor.
+    page.get_by_role("link", name=re.compile("Tulis berita")).first.click()
+    page.fill("#id_title", "Warga binaan Lapas Salemba belajar menjahit")
+    page.fill("#id_lead", "Tiga puluh warga binaan mengikuti pelatihan menjahit.")
+    editable = page.locator(".ck-editor__editable")
+    expect(editable).to_be_visible(timeout=15000)
+    expect(page.locator(".ck-toolbar")).to_be_visible()
+    # No source editing or HTML embed in the toolbar.
+    assert page.locator(".ck-source-editing-button").count() == 0
+    assert page.locator("[data-cke-tooltip-text*='HTML']").count() == 0
+
+    editable.click()
+    page.keyboard.type("Kegiatan ini didukung oleh ")
+    page.keyboard.type("Ditjenpas")
+    for _ in range(len("Ditjenpas")):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Control+k")
+    link_input = page.locator(".ck-link-form input, .ck-balloon-panel input").first
+    expect(link_input).to_be_visible()
+    link_input.fill(LINK_URL)
+    page.keyboard.press("Enter")
+    page.keyboard.press("End")
+    page.keyboard.type(".")
+    page.keyboard.press("Enter")
+    page.keyboard.type("- Menjahit pakaian")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Menyablon kaos")
+    expect(editable.locator("ul li")).to_have_count(2)
+    expect(editable.locator("a[href='%s']" % LINK_URL)).to_have_text("Ditjenpas")
+
+    page.select_option("#id_category", str(category.pk))
+    page.fill("#id_tags", "pembinaan, kemandirian")
+    page.fill("#id_location", "Lapas Kelas IIA Salemba")
+    page.screenshot(path="/tmp/editor.png", full_page=True)
+    page.get_by_role("button", name="Simpan draf").click()
+
+    expect(page.locator(".message-success")).to_contain_text("Draf berita tersimpan")
+    post = Post.objects.get()
+    assert post.status == PostStatus.DRAFT
+    assert "<ul>" in post.body and LINK_URL in post.body
+
+    # Preview, then submit.
+    page.get_by_role("link", name="Pratinjau").click()
+    expect(page.locator(".preview-banner")).to_be_visible()
+    page.go_back()
+    page.get_by_role("button", name="Kirim ke redaksi").click()
+    expect(page.locator(".badge")).to_have_text("Menunggu redaksi")
+    post.refresh_from_db()
+    assert post.status == PostStatus.SUBMITTED
+    page.goto(base + "/dasbor/")
+    page.screenshot(path="/tmp/dashboard.png", full_page=True)
+    log_out(page)
+
+    # An editor approves it in the newsroom.
+    log_in(page, base, editor.username, path="/admin/login/")
+    approve_in_admin(page, base, post)
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+
+    # The public reads it.
+    log_out_form = page.locator("#logout-form")
+    if log_out_form.count():
+        log_out_form.locator("button").click()
+    page.goto(base + post.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(post.title)
+    link = page.locator(".article-body a[href='%s']" % LINK_URL)
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(page.locator(".article-body ul li")).to_have_count(2)
+    expect(page.locator(".article-body ul li").first).to_have_text(
+        "Menjahit pakaian"
+    )
+    page.screenshot(path="/tmp/article.png", full_page=True)
+    page.goto(base + "/")
+    expect(page.get_by_role("link", name=post.title)).to_be_visible()
+    page.screenshot(path="/tmp/home.png", full_page=True)
+    assert not [e for e in console_errors if "ckeditor" in e.lower()], console_errors
