@@ -1,8 +1,9 @@
 """factory_boy factories shared by the suite."""
 
 import factory
+from django.contrib.auth.models import Group
 
-from units.models import Region, Role, Unit, UnitType, User
+from units.models import ROLE_GROUPS, Region, Role, Unit, UnitType, User
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -45,8 +46,32 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def role_group(obj, create, extracted, **kwargs):
+        # As units.services.user_set_role does: the role's group carries its
+        # permissions. (Transactional tests may have flushed the groups.)
+        if create:
+            group = Group.objects.filter(name=ROLE_GROUPS[Role(obj.role)]).first()
+            if group is not None:
+                obj.groups.add(group)
+
 
 class EditorFactory(UserFactory):
     role = Role.EDITOR
     unit = None
     is_staff = True
+
+
+class HeadFactory(UserFactory):
+    role = Role.HEAD
+
+
+class ReviewerFactory(UserFactory):
+    role = Role.REVIEWER
+    unit = None
+    region = factory.LazyFunction(lambda: Region.objects.get(province_code="33"))
+    is_staff = True
+
+
+class AdministratorFactory(EditorFactory):
+    role = Role.ADMIN

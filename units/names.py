@@ -93,7 +93,9 @@ def _parse_words(words: list[str]) -> tuple[str, str, str, list[str]] | None:
 
     speciality, rest = take_speciality(rest)
     unit_class = ""
-    if len(rest) >= 2 and rest[0] == "kelas" and rest[1] in CLASS_WORDS:
+    if rest and rest[0] == "kelas":
+        if len(rest) < 2 or rest[1] not in CLASS_WORDS:
+            return None  # "Kelas IV": not a class, so not an official name
         unit_class, rest = rest[1].upper(), rest[2:]
         if not speciality:
             # "Lapas Kelas IIA Perempuan Semarang" is the same unit as

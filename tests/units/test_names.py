@@ -105,7 +105,13 @@ def test_parse_official_names(name, unit_type, speciality, unit_class, place):
 
 @pytest.mark.parametrize(
     "name",
-    ["", "Kantor Wilayah Jawa Tengah", "Lapas Kelas IIA", "Penjara Kelas I Medan"],
+    [
+        "",
+        "Kantor Wilayah Jawa Tengah",
+        "Lapas Kelas IIA",
+        "Penjara Kelas I Medan",
+        "Lapas Kelas IV Sragen",
+    ],
 )
 def test_parse_rejects_what_is_not_a_unit_name(name):
     assert parse_unit_name(name) is None

@@ -1,0 +1,111 @@
+"""Demo units and one account per role, for `manage.py load_demo`.
+
+Everything here is safe to run again: units are imported by normalised name and
+accounts are looked up by username, so a second run changes nothing.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.db import transaction
+
+from units.models import Region, Role, Unit, User
+from units.services import ImportReport, unit_import_csv, user_set_role
+
+DEMO_UNITS_CSV = Path(__file__).resolve().parent / "fixtures" / "demo_units.csv"
+# One shared password, set only when an account is created; `load_demo`
+# refuses to run with DEBUG off, so it never reaches a public server.
+DEMO_PASSWORD = "demo-pas-2024"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str  # the role's label, e.g. "Kontributor UPT"
+    place: str  # the unit or region, "" for directorate staff
+    created: bool
+
+
+# username, first and last name, role, unit name, region's province code
+ACCOUNTS = (
+    ("admin", "Admin", "Portal", Role.ADMIN, "", ""),
+    ("editor", "Editor", "Humas Ditjenpas", Role.EDITOR, "", ""),
+    ("peninjau", "Peninjau", "Kanwil Jawa Tengah", Role.REVIEWER, "", "33"),
+    (
+        "kontributor",
+        "Kontributor",
+        "Lapas Perempuan Semarang",
+        Role.CONTRIBUTOR,
+        "Lapas Perempuan Kelas IIA Semarang",
+        "",
+    ),
+    (
+        "kepala",
+        "Kepala",
+        "Lapas Perempuan Semarang",
+        Role.HEAD,
+        "Lapas Perempuan Kelas IIA Semarang",
+        "",
+    ),
+    (
+        "kontributor2",
+        "Kontributor",
+        "Lapas Narkotika Karang Intan",
+        Role.CONTRIBUTOR,
+        "Lapas Narkotika Kelas IIA Karang Intan",
+        "",
+    ),
+)
+
+
+def demo_units_import(*, progress=None) -> ImportReport:
+    return unit_import_csv(file=DEMO_UNITS_CSV.read_bytes(), progress=progress)
+
+
+@transaction.atomic
+def demo_load(*, stdout: TextIO | None = None) -> list[DemoAccount]:
+    """Import the demo units and create the demo accounts (idempotent)."""
+    report = demo_units_import()
+    if report.has_errors:
+        # The fixture is ours: a failing row is a bug, not bad input.
+        raise RuntimeError(
+            "demo_units.csv: %s"
+            % "; ".join(str(row) for row in report.rows if row.status == "error")
+        )
+    if stdout is not None:
+        stdout.write("UPT demo: %s\n" % report.summary())
+
+    accounts = []
+    for username, first, last, role, unit_name, province_code in ACCOUNTS:
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        region = (
+            Region.objects.get(province_code=province_code) if province_code else None
+        )
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": "%s@demo.ditjenpas.go.id" % username,
+                "is_superuser": role == Role.ADMIN,
+                "role": role,
+                "unit": unit,
+                "region": region,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        if created or (user.role, user.unit, user.region) != (role, unit, region):
+            user_set_role(user=user, role=role, unit=unit, region=region)
+        accounts.append(
+            DemoAccount(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=str(role.label),
+                place=unit.name if unit else region.office_name if region else "",
+                created=created,
+            )
+        )
+    return accounts
