@@ -16,14 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from news import selectors
-
-try:  # TEMPORARY until news/services.py lands in the shared tree.
-    from news import services
-except ImportError:  # pragma: no cover
-    services = None
+from news import selectors, services
 from news.forms import GalleryFormSet, OptionalPhotoForm, PhotoForm, PostForm
-from news.models import Category, PhotoKind, PostStatus, Tag
+from news.models import Category, PhotoKind, Post, PostStatus, Tag
 from units.models import Role, Unit
 
 PAGE_SIZE = 12
@@ -171,9 +166,7 @@ def dashboard(request):
     status = request.GET.get("status")
     if status not in PostStatus.values:
         status = None
-    counts = selectors.post_status_counts(
-        queryset=selectors.post_list_for_unit(unit=unit)
-    )
+    counts = selectors.post_status_counts(queryset=Post.objects.for_unit(unit))
     page = _paginate(
         request,
         selectors.post_list_for_unit(unit=unit, status=status),
@@ -219,7 +212,7 @@ def _post_page(request, post, *, status=200, error=None):
             "post": post,
             "events": selectors.post_events_for_post(post=post),
             "photos": selectors.photo_list_for_post(post=post),
-            "is_head": request.user.role == Role.HEAD,
+            "actions": services.post_available_actions(post=post, actor=request.user),
             "error": error,
         },
         status=status,
