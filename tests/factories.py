@@ -75,3 +75,41 @@ class ReviewerFactory(UserFactory):
 
 class AdministratorFactory(EditorFactory):
     role = Role.ADMIN
+
+
+# --- News ----------------------------------------------------------------------
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "news.Category"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: "Kategori Uji %d" % n)
+    slug = factory.Sequence(lambda n: "kategori-uji-%d" % n)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "news.Tag"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: "tag uji %d" % n)
+    slug = factory.Sequence(lambda n: "tag-uji-%d" % n)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A post row as-is (status included), bypassing the services on purpose:
+    tests set up any state directly and then exercise the service under test."""
+
+    class Meta:
+        model = "news.Post"
+
+    title = factory.Sequence(lambda n: "Kegiatan pembinaan warga binaan %d" % n)
+    slug = factory.Sequence(lambda n: "kegiatan-pembinaan-warga-binaan-%d" % n)
+    lead = "Warga binaan mengikuti pelatihan keterampilan di bengkel kerja."
+    body = "<p>Kegiatan berlangsung tertib dan diikuti dua puluh peserta.</p>"
+    author = factory.SubFactory(UserFactory)
+    unit = factory.LazyAttribute(lambda o: o.author.unit)
+    category = factory.SubFactory(CategoryFactory)
+    status = "draft"

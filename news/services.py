@@ -1,0 +1,818 @@
+"""Writes for news: one function per domain action.
+
+Every status move goes through `_transition_check` against the TRANSITIONS
+table, on a row locked with select_for_update inside one transaction that also
+writes exactly one PostEvent (the audit row). Mail is enqueued with
+transaction.on_commit, so it leaves only for decisions that were committed,
+and a mail that fails later can never undo one.
+
+Who may do what (units.models.Role):
+- unit staff (contributor, head): their own unit's posts only: create, edit
+  while the text is theirs (EDITABLE_BY_UNIT), submit, withdraw;
+- the unit's head: approve or return a submission before it leaves the unit
+  (when the unit requires it);
+- editors and administrators (`user.is_editor`): every editorial decision and
+  edits at any time;
+- regional reviewers: read only.
+
+Withdrawing puts a submission back to DRAFT (not WITHDRAWN): the unit gets its
+text back to edit and may submit it again; the PostEvent records the withdrawal.
+The WITHDRAWN status is therefore never set by these services.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from news import notifications
+from news.models import (
+    EDITABLE_BY_UNIT,
+    Category,
+    Photo,
+    PhotoKind,
+    Post,
+    PostAction,
+    PostEvent,
+    PostRevision,
+    PostStatus,
+    Programme,
+    Tag,
+)
+from news.sanitize import (
+    body_is_empty,
+    clean_lead,
+    clean_multiline,
+    clean_single_line,
+    sanitize_body,
+)
+from units.models import Role, Unit, User
+
+logger = logging.getLogger(__name__)
+
+S = PostStatus
+
+# action -> statuses it may start from. The target status is decided by the
+# service (submit goes to HEAD_REVIEW or SUBMITTED; approve to PUBLISHED or
+# SCHEDULED); FEATURE, UNFEATURE and EDIT leave the status as it is.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PostAction.SUBMIT: frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+    PostAction.HEAD_APPROVE: frozenset({S.HEAD_REVIEW}),
+    PostAction.HEAD_RETURN: frozenset({S.HEAD_REVIEW}),
+    PostAction.WITHDRAW: frozenset({S.HEAD_REVIEW, S.SUBMITTED}),
+    PostAction.APPROVE: frozenset({S.SUBMITTED}),
+    PostAction.SCHEDULE: frozenset({S.SUBMITTED}),
+    PostAction.REQUEST_CHANGES: frozenset({S.SUBMITTED}),
+    PostAction.REJECT: frozenset({S.SUBMITTED}),
+    PostAction.UNPUBLISH: frozenset({S.PUBLISHED, S.SCHEDULED}),
+    PostAction.PUBLISH: frozenset({S.SCHEDULED}),
+    PostAction.FEATURE: frozenset({S.PUBLISHED}),
+    PostAction.UNFEATURE: frozenset(S.values),
+}
+# The editors' decisions on a submission: when one comes too late, another
+# editor (or the unit, by withdrawing) got there first.
+EDITORIAL_DECISIONS = frozenset(
+    {
+        PostAction.APPROVE,
+        PostAction.SCHEDULE,
+        PostAction.REQUEST_CHANGES,
+        PostAction.REJECT,
+    }
+)
+# Decisions the unit is told about by e-mail.
+NOTIFIED_ACTIONS = frozenset(
+    {
+        PostAction.HEAD_RETURN,
+        PostAction.APPROVE,
+        PostAction.SCHEDULE,
+        PostAction.PUBLISH,
+        PostAction.REQUEST_CHANGES,
+        PostAction.REJECT,
+        PostAction.UNPUBLISH,
+        PostAction.FEATURE,
+        PostAction.UNFEATURE,
+    }
+)
+# Fields post_update accepts; status and dates only move through transitions.
+EDITABLE_FIELDS = frozenset(
+    {"title", "lead", "body", "category", "tags", "programme", "event_date", "location"}
+)
+COMMENT_MAX_LENGTH = 2000
+
+MSG_NOT_ALLOWED = _("Anda tidak berwenang melakukan tindakan ini pada berita ini.")
+MSG_NOT_EDITOR = _("Hanya editor Ditjenpas yang dapat memutuskan berita.")
+MSG_NOT_HEAD = _("Hanya kepala UPT pemilik berita yang dapat melakukan ini.")
+MSG_INACTIVE = _("Akun Anda tidak aktif.")
+MSG_ALREADY_DECIDED = _(
+    "Berita ini sudah diputuskan atau tidak lagi menunggu keputusan redaksi "
+    "(status sekarang: %(status)s). Muat ulang halaman untuk melihat keadaan "
+    "terbaru."
+)
+MSG_INVALID_TRANSITION = _(
+    "Tindakan “%(action)s” tidak dapat dilakukan pada berita berstatus “%(status)s”."
+)
+MSG_LOCKED = _(
+    "Berita sedang ditinjau atau sudah diputuskan sehingga tidak dapat diubah. "
+    "Batalkan pengiriman bila belum diputuskan, atau tunggu permintaan perbaikan."
+)
+MSG_EMPTY_BODY = _(
+    "Isi berita kosong setelah dibersihkan dari kode yang tidak diizinkan."
+)
+MSG_RATE_LIMITED = _(
+    "UPT Anda sudah mengirim %(limit)d berita dalam satu jam terakhir. Coba lagi "
+    "nanti; berita ini belum dikirim dan tetap tersimpan sebagai draf."
+)
+MSG_COMMENT_REQUIRED = _("Catatan wajib diisi: jelaskan apa yang perlu diperbaiki.")
+MSG_REASON_REQUIRED = _("Alasan wajib diisi.")
+MSG_COMMENT_TOO_LONG = _("Catatan paling banyak %(max)d karakter.")
+MSG_PUBLISH_AT_PAST = _("Jadwal terbit harus di masa depan.")
+MSG_TITLE_REQUIRED = _("Judul wajib diisi.")
+MSG_LEAD_REQUIRED = _("Ringkasan wajib diisi.")
+MSG_NO_UNIT = _("Akun ini tidak terdaftar pada UPT mana pun.")
+MSG_NOT_PUBLISHED = _("Hanya berita yang sudah terbit yang dapat dijadikan pilihan.")
+
+
+class SubmissionRateLimited(ValidationError):
+    """A unit sent more than SUBMISSIONS_PER_UNIT_PER_HOUR submissions in an hour.
+
+    The web view answers it with HTTP 429; nothing was saved.
+    """
+
+
+# --- Who may act -------------------------------------------------------------
+
+
+def _require_active(actor: User) -> None:
+    if not actor.is_active:
+        raise ValidationError(MSG_INACTIVE, code="permission_denied")
+
+
+def _is_unit_member(actor: User, unit_id: int) -> bool:
+    return actor.is_unit_staff and actor.unit_id == unit_id
+
+
+def _require_unit_member(actor: User, post: Post) -> None:
+    _require_active(actor)
+    if not _is_unit_member(actor, post.unit_id):
+        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
+
+
+def _require_unit_head(actor: User, post: Post) -> None:
+    _require_active(actor)
+    if not (_is_unit_member(actor, post.unit_id) and actor.role == Role.HEAD):
+        raise ValidationError(MSG_NOT_HEAD, code="permission_denied")
+
+
+def _require_editor(actor: User) -> None:
+    _require_active(actor)
+    if not actor.is_editor:
+        raise ValidationError(MSG_NOT_EDITOR, code="permission_denied")
+
+
+# --- Transitions -------------------------------------------------------------
+
+
+def _lock(post: Post) -> Post:
+    """The post re-read under a row lock: the state every decision starts from."""
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=post.pk)
+    )
+
+
+def _transition_check(post: Post, action: str) -> None:
+    if post.status in TRANSITIONS[action]:
+        return
+    params = {"status": post.get_status_display(), "action": PostAction(action).label}
+    if action in EDITORIAL_DECISIONS:
+        raise ValidationError(
+            MSG_ALREADY_DECIDED, code="already_decided", params=params
+        )
+    raise ValidationError(
+        MSG_INVALID_TRANSITION, code="invalid_transition", params=params
+    )
+
+
+def post_available_actions(*, post: Post, actor: User) -> list[str]:
+    """The actions `actor` may take on `post` now (buttons to show, not a lock)."""
+    if not actor.is_active:
+        return []
+    available = []
+    if actor.is_editor:
+        for action in (
+            PostAction.APPROVE,
+            PostAction.SCHEDULE,
+            PostAction.REQUEST_CHANGES,
+            PostAction.REJECT,
+            PostAction.UNPUBLISH,
+        ):
+            if post.status in TRANSITIONS[action]:
+                available.append(action)
+        if post.status == S.PUBLISHED and not post.is_featured:
+            available.append(PostAction.FEATURE)
+        if post.is_featured:
+            available.append(PostAction.UNFEATURE)
+    elif _is_unit_member(actor, post.unit_id):
+        for action in (PostAction.SUBMIT, PostAction.WITHDRAW):
+            if post.status in TRANSITIONS[action]:
+                available.append(action)
+        if actor.role == Role.HEAD and post.status == S.HEAD_REVIEW:
+            available += [PostAction.HEAD_APPROVE, PostAction.HEAD_RETURN]
+    return available
+
+
+def _save(post: Post, *, update_fields: Iterable[str] | None = None) -> None:
+    post.full_clean()
+    if update_fields is not None:
+        post.save(update_fields=[*update_fields, "updated_at"])
+    else:
+        post.save()
+
+
+def _record(
+    *,
+    post: Post,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    comment: str = "",
+) -> PostEvent:
+    event = PostEvent(
+        post=post,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=post.status,
+        comment=comment,
+    )
+    # actor is None for the scheduler's moves (the field is null, not blank).
+    event.full_clean(exclude=["actor"])
+    event.save()
+    if action in NOTIFIED_ACTIONS:
+        notifications.on_commit_decision(event_id=event.pk)
+    return event
+
+
+def _required_text(text: str, *, message, code: str) -> str:
+    text = clean_multiline(text or "")
+    if not text:
+        raise ValidationError(message, code=code)
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            MSG_COMMENT_TOO_LONG,
+            code="max_length",
+            params={"max": COMMENT_MAX_LENGTH},
+        )
+    return text
+
+
+# --- Fields ------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = clean_single_line(title or "")
+    if not title:
+        raise ValidationError(
+            {"title": ValidationError(MSG_TITLE_REQUIRED, "required")}
+        )
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = sanitize_body(body or "")
+    if body_is_empty(body):
+        raise ValidationError({"body": ValidationError(MSG_EMPTY_BODY, "empty_body")})
+    return body
+
+
+def _clean_fields(fields: dict) -> dict:
+    """Plain-text guards and the sanitiser, field by field, errors per field."""
+    cleaned, errors = dict(fields), {}
+    cleaners = {
+        "title": _clean_title,
+        "lead": lambda v: clean_lead(v or ""),
+        "location": lambda v: clean_single_line(v or ""),
+        "body": _clean_body,
+    }
+    for name, cleaner in cleaners.items():
+        if name not in fields:
+            continue
+        try:
+            cleaned[name] = cleaner(fields[name])
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(
+                exc.error_dict.get(name, []) if hasattr(exc, "error_dict") else [exc]
+            )
+    if "lead" in cleaned and "lead" not in errors and not cleaned["lead"]:
+        errors["lead"] = [ValidationError(MSG_LEAD_REQUIRED, code="required")]
+    if "programme" in fields and fields["programme"] is None:
+        cleaned["programme"] = Programme.NONE
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _tags_from(values: Iterable[Tag | str]) -> list[Tag]:
+    """Tag objects, creating tags given by name (slug-matched, so no duplicates)."""
+    tags = []
+    for value in values:
+        if isinstance(value, Tag):
+            tags.append(value)
+            continue
+        name = clean_single_line(str(value))
+        slug = slugify(name)[:60]
+        if not slug:
+            continue
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            tag = Tag(name=name[:60], slug=slug)
+            tag.full_clean(validate_unique=False)
+            try:
+                with transaction.atomic():
+                    tag.save()
+            except IntegrityError:  # created meanwhile, or same name other slug
+                tag = Tag.objects.filter(slug=slug).first() or Tag.objects.get(
+                    name=tag.name
+                )
+        tags.append(tag)
+    return list({tag.pk: tag for tag in tags}.values())
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:200].strip("-") or "berita"
+    slug, n = base, 1
+    while Post.objects.filter(slug=slug).exists():
+        n += 1
+        slug = "%s-%d" % (base, n)
+    return slug
+
+
+# --- Writing -----------------------------------------------------------------
+
+
+def post_create(
+    *,
+    author: User,
+    title: str,
+    lead: str,
+    body: str,
+    category: Category,
+    tags: Iterable[Tag | str] = (),
+    programme: str = "",
+    event_date: date | None = None,
+    location: str = "",
+) -> Post:
+    """A new draft of the author's unit; the body is sanitised before it is kept."""
+    _require_active(author)
+    if not author.is_unit_staff or author.unit_id is None:
+        raise ValidationError(MSG_NO_UNIT, code="permission_denied")
+    fields = _clean_fields(
+        {
+            "title": title,
+            "lead": lead,
+            "body": body,
+            "location": location,
+            "programme": programme,
+        }
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                post = Post(
+                    title=fields["title"],
+                    slug=_free_slug(fields["title"]),
+                    lead=fields["lead"],
+                    body=fields["body"],
+                    unit_id=author.unit_id,
+                    author=author,
+                    category=category,
+                    programme=fields["programme"],
+                    event_date=event_date,
+                    location=fields["location"],
+                    status=S.DRAFT,
+                )
+                post.full_clean()
+                post.save()
+                post.tags.set(_tags_from(tags))
+                _record(
+                    post=post, actor=author, action=PostAction.CREATE, from_status=""
+                )
+                return post
+        except IntegrityError:
+            # Another post took the same slug between the check and the insert.
+            logger.info("Slug taken concurrently, retrying for %r", fields["title"])
+    raise ValidationError(_("Berita tidak dapat disimpan; coba lagi."), code="retry")
+
+
+@transaction.atomic
+def post_update(*, post: Post, actor: User, **fields) -> Post:
+    """Change a post's text and details.
+
+    Unit staff only while the text is theirs (EDITABLE_BY_UNIT); editors at any
+    time. An editor's change to a published post first keeps the old title,
+    lead and body as a PostRevision; every editor's change is audited (EDIT).
+    The slug never changes: published addresses stay valid.
+    """
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError("post_update() got unexpected fields: %s" % sorted(unknown))
+    _require_active(actor)
+    if not actor.is_editor:
+        _require_unit_member(actor, post)
+    post = _lock(post)
+    if not actor.is_editor and post.status not in EDITABLE_BY_UNIT:
+        raise ValidationError(MSG_LOCKED, code="not_editable")
+
+    cleaned = _clean_fields(fields)
+    tags = cleaned.pop("tags", None)
+    changed = [name for name, value in cleaned.items() if getattr(post, name) != value]
+    new_tags = None
+    if tags is not None:
+        new_tags = _tags_from(tags)
+        if {t.pk for t in new_tags} != set(post.tags.values_list("pk", flat=True)):
+            changed.append("tags")
+    if not changed:
+        return post
+
+    text_changed = any(name in changed for name in ("title", "lead", "body"))
+    if actor.is_editor and post.status == S.PUBLISHED and text_changed:
+        PostRevision.objects.create(
+            post=post, editor=actor, title=post.title, lead=post.lead, body=post.body
+        )
+    for name, value in cleaned.items():
+        setattr(post, name, value)
+    _save(post)
+    if new_tags is not None:
+        post.tags.set(new_tags)
+    if actor.is_editor:
+        labels = [str(Post._meta.get_field(name).verbose_name) for name in changed]
+        _record(
+            post=post,
+            actor=actor,
+            action=PostAction.EDIT,
+            from_status=post.status,
+            comment=str(_("Diubah: %s")) % ", ".join(labels),
+        )
+    return post
+
+
+# --- The unit's moves ------------------------------------------------------
+
+
+@transaction.atomic
+def post_submit(*, post: Post, actor: User) -> Post:
+    """Send a draft on: to the unit's head when the unit requires it, else to editors.
+
+    Refuses an empty body and, past SUBMISSIONS_PER_UNIT_PER_HOUR submissions
+    by the unit within the last hour, raises SubmissionRateLimited having
+    saved nothing.
+    """
+    _require_unit_member(actor, post)
+    post = _lock(post)
+    _transition_check(post, PostAction.SUBMIT)
+    if body_is_empty(post.body):
+        raise ValidationError(MSG_EMPTY_BODY, code="empty_body")
+    # The unit's row lock serialises its submissions, so two at once cannot
+    # both slip under the limit.
+    unit = Unit.objects.select_for_update().get(pk=post.unit_id)
+    now = timezone.now()
+    limit = settings.SUBMISSIONS_PER_UNIT_PER_HOUR
+    recent = PostEvent.objects.filter(
+        action=PostAction.SUBMIT,
+        post__unit_id=unit.pk,
+        created_at__gte=now - timedelta(hours=1),
+    ).count()
+    if recent >= limit:
+        raise SubmissionRateLimited(
+            MSG_RATE_LIMITED, code="rate_limited", params={"limit": limit}
+        )
+
+    from_status = post.status
+    needs_head = unit.requires_head_approval and actor.role != Role.HEAD
+    post.status = S.HEAD_REVIEW if needs_head else S.SUBMITTED
+    post.submitted_at = now
+    _save(post, update_fields=["status", "submitted_at"])
+    _record(post=post, actor=actor, action=PostAction.SUBMIT, from_status=from_status)
+    if post.status == S.SUBMITTED:
+        notifications.on_commit_new_submission(post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def post_head_approve(*, post: Post, actor: User) -> Post:
+    """The unit's head lets the submission go on to the editors."""
+    _require_unit_head(actor, post)
+    post = _lock(post)
+    _transition_check(post, PostAction.HEAD_APPROVE)
+    from_status = post.status
+    post.status = S.SUBMITTED
+    # The editors' queue is oldest first by the time it reached them.
+    post.submitted_at = timezone.now()
+    _save(post, update_fields=["status", "submitted_at"])
+    _record(
+        post=post, actor=actor, action=PostAction.HEAD_APPROVE, from_status=from_status
+    )
+    notifications.on_commit_new_submission(post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def post_head_return(*, post: Post, actor: User, comment: str) -> Post:
+    """The unit's head sends the text back to its writers with a comment."""
+    _require_unit_head(actor, post)
+    comment = _required_text(comment, message=MSG_COMMENT_REQUIRED, code="required")
+    post = _lock(post)
+    _transition_check(post, PostAction.HEAD_RETURN)
+    from_status = post.status
+    post.status = S.CHANGES_REQUESTED
+    post.submitted_at = None
+    _save(post, update_fields=["status", "submitted_at"])
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.HEAD_RETURN,
+        from_status=from_status,
+        comment=comment,
+    )
+    return post
+
+
+@transaction.atomic
+def post_withdraw(*, post: Post, actor: User) -> Post:
+    """Take back a submission nobody has decided yet: it becomes a draft again."""
+    _require_unit_member(actor, post)
+    post = _lock(post)
+    _transition_check(post, PostAction.WITHDRAW)
+    from_status = post.status
+    post.status = S.DRAFT
+    post.submitted_at = None
+    _save(post, update_fields=["status", "submitted_at"])
+    _record(post=post, actor=actor, action=PostAction.WITHDRAW, from_status=from_status)
+    return post
+
+
+# --- The editors' decisions --------------------------------------------------
+
+
+@transaction.atomic
+def post_approve(
+    *, post: Post, actor: User, publish_at: datetime | None = None
+) -> Post:
+    """Publish a submission now, or schedule it when publish_at is in the future."""
+    _require_editor(actor)
+    now = timezone.now()
+    if publish_at is not None and publish_at <= now:
+        raise ValidationError(
+            {"publish_at": ValidationError(MSG_PUBLISH_AT_PAST, code="publish_at_past")}
+        )
+    action = PostAction.APPROVE if publish_at is None else PostAction.SCHEDULE
+    post = _lock(post)
+    _transition_check(post, action)
+    from_status = post.status
+    if publish_at is None:
+        post.status = S.PUBLISHED
+        post.published_at = now
+        post.publish_at = None
+    else:
+        post.status = S.SCHEDULED
+        post.publish_at = publish_at
+    _save(post, update_fields=["status", "published_at", "publish_at"])
+    _record(post=post, actor=actor, action=action, from_status=from_status)
+    return post
+
+
+@transaction.atomic
+def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
+    """Send a submission back to the unit; the comment says what to change."""
+    _require_editor(actor)
+    comment = _required_text(comment, message=MSG_COMMENT_REQUIRED, code="required")
+    post = _lock(post)
+    _transition_check(post, PostAction.REQUEST_CHANGES)
+    from_status = post.status
+    post.status = S.CHANGES_REQUESTED
+    post.submitted_at = None
+    _save(post, update_fields=["status", "submitted_at"])
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.REQUEST_CHANGES,
+        from_status=from_status,
+        comment=comment,
+    )
+    return post
+
+
+@transaction.atomic
+def post_reject(*, post: Post, actor: User, reason: str) -> Post:
+    """Refuse a submission for good, saying why."""
+    _require_editor(actor)
+    reason = _required_text(reason, message=MSG_REASON_REQUIRED, code="required")
+    post = _lock(post)
+    _transition_check(post, PostAction.REJECT)
+    from_status = post.status
+    post.status = S.REJECTED
+    _save(post, update_fields=["status"])
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.REJECT,
+        from_status=from_status,
+        comment=reason,
+    )
+    return post
+
+
+@transaction.atomic
+def post_unpublish(*, post: Post, actor: User, reason: str) -> Post:
+    """Take a published (or scheduled) post off the site, saying why."""
+    _require_editor(actor)
+    reason = _required_text(reason, message=MSG_REASON_REQUIRED, code="required")
+    post = _lock(post)
+    _transition_check(post, PostAction.UNPUBLISH)
+    from_status = post.status
+    post.status = S.UNPUBLISHED
+    post.is_featured = False
+    post.publish_at = None
+    _save(post, update_fields=["status", "is_featured", "publish_at"])
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.UNPUBLISH,
+        from_status=from_status,
+        comment=reason,
+    )
+    return post
+
+
+@transaction.atomic
+def post_set_featured(*, post: Post, actor: User, featured: bool) -> Post:
+    """Feature a published post on the front page, or stop featuring it.
+
+    Asking for what already is changes nothing and records nothing.
+    """
+    _require_editor(actor)
+    post = _lock(post)
+    if post.is_featured == featured:
+        return post
+    action = PostAction.FEATURE if featured else PostAction.UNFEATURE
+    if featured and post.status != S.PUBLISHED:
+        raise ValidationError(MSG_NOT_PUBLISHED, code="not_published")
+    _transition_check(post, action)
+    post.is_featured = featured
+    _save(post, update_fields=["is_featured"])
+    _record(post=post, actor=actor, action=action, from_status=post.status)
+    return post
+
+
+def post_publish_due(
+    *, now: datetime | None = None, batch_size: int = 100, max_batches: int = 50
+) -> int:
+    """Publish scheduled posts whose time has come; returns how many.
+
+    Each batch is its own short transaction and skips rows another run holds
+    (skip_locked), so overlapping runs never publish a post twice and a
+    re-run finds nothing left to do. At most max_batches per call: the next
+    run (every minute) carries on.
+    """
+    now = now or timezone.now()
+    published = 0
+    for _batch in range(max_batches):
+        with transaction.atomic():
+            due = list(
+                Post.objects.select_for_update(skip_locked=True)
+                .filter(status=S.SCHEDULED, publish_at__lte=now)
+                .order_by("publish_at", "pk")[:batch_size]
+            )
+            for post in due:
+                post.status = S.PUBLISHED
+                post.published_at = post.publish_at
+                _save(post, update_fields=["status", "published_at"])
+                _record(
+                    post=post,
+                    actor=None,
+                    action=PostAction.PUBLISH,
+                    from_status=S.SCHEDULED,
+                )
+        published += len(due)
+        if len(due) < batch_size:
+            break
+    if published:
+        logger.info("Published %d scheduled posts", published)
+    return published
+
+
+# --- Photos ------------------------------------------------------------------
+
+
+def _require_photo_rights(actor: User, unit_id: int, post: Post | None) -> None:
+    _require_active(actor)
+    if actor.is_editor:
+        return
+    if not (actor.is_unit_staff and actor.unit_id == unit_id):
+        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
+    if post is not None and post.status not in EDITABLE_BY_UNIT:
+        raise ValidationError(MSG_LOCKED, code="not_editable")
+
+
+def photo_upload(
+    *,
+    unit: Unit,
+    actor: User,
+    file,
+    kind: str,
+    caption: str = "",
+    alt_text: str,
+    credit: str = "",
+    post: Post | None = None,
+) -> Photo:
+    """Store a photo: checked by content, kept only as a metadata-free re-encode.
+
+    The upload itself is never stored: news.imaging.clean_original re-encodes
+    it (no EXIF, no GPS) and that is saved under a random UUID name. Renditions
+    are made later by the photo pipeline's tasks (the photo stays PENDING).
+    """
+    from news import imaging  # Pillow and its plugins load only when needed.
+
+    if post is not None and post.unit_id != unit.pk:
+        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
+    _require_photo_rights(actor, unit.pk, post)
+    if kind not in PhotoKind.values:
+        raise ValidationError(_("Jenis foto tidak dikenal."), code="invalid_kind")
+    alt_text = clean_single_line(alt_text or "")
+    if not alt_text:
+        raise ValidationError(
+            {
+                "alt_text": ValidationError(
+                    _("Teks alternatif wajib diisi: gambarkan isi foto."),
+                    code="alt_text_required",
+                )
+            }
+        )
+    caption = clean_single_line(caption or "")
+    credit = clean_single_line(credit or "")
+    if (
+        kind == PhotoKind.COVER
+        and post is not None
+        and post.photos.filter(kind=PhotoKind.COVER).exists()
+    ):
+        raise ValidationError(
+            _("Berita ini sudah memiliki foto utama; hapus dulu yang lama."),
+            code="cover_exists",
+        )
+
+    imaging.validate_image(file)
+    cleaned = imaging.clean_original(file)
+
+    photo = Photo(
+        unit=unit,
+        post=post,
+        uploaded_by=actor,
+        kind=kind,
+        caption=caption,
+        alt_text=alt_text,
+        credit=credit,
+        width=cleaned.width,
+        height=cleaned.height,
+    )
+    if post is not None:
+        last = post.photos.aggregate(last=Max("position"))["last"]
+        photo.position = 0 if last is None else last + 1
+    # The storage API names the file from photo.uuid (news.models.photo_upload_to).
+    photo.image.save("photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False)
+    try:
+        with transaction.atomic():
+            photo.full_clean()
+            photo.save()
+    except Exception:
+        photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: Photo, actor: User) -> None:
+    """Remove a photo and, once the deletion is committed, its files."""
+    post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
+    _require_photo_rights(actor, photo.unit_id, post)
+    storage = photo.image.storage
+    names = [photo.image.name]
+    names += [r.file.name for r in photo.renditions.all() if r.file]
+    photo.delete()
+
+    def delete_files() -> None:
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Could not delete photo file %s", name, exc_info=True)
+
+    transaction.on_commit(delete_files)
