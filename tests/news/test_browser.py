@@ -11,10 +11,11 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from PIL import Image  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from news import services  # noqa: E402
-from news.models import Category, Post, PostStatus  # noqa: E402
+from news.models import Category, PhotoKind, Post, PostStatus  # noqa: E402
 from tests.factories import EditorFactory, UserFactory  # noqa: E402
 from units.models import Role  # noqa: E402
 
@@ -74,7 +75,7 @@ def approve(page, base_url, post, editor):
         services.post_approve(post=post, actor=editor)
 
 
-def test_contributor_writes_editor_approves_public_reads(live_server, page):
+def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_path):
     category = Category.objects.create(name="Pembinaan", slug="pembinaan")
     contributor = UserFactory(
         username="humas.salemba", first_name="Sari", role=Role.CONTRIBUTOR
@@ -118,6 +119,14 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page):
     page.keyboard.press("Enter")
     page.keyboard.type("Menyablon kaos")
     expect(editable.locator("ul li")).to_have_count(2)
+    # An inline image goes through the portal's own upload view (CSRF header).
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    image_path = tmp_path / "pelatihan.png"
+    Image.new("RGB", (800, 600), (20, 80, 140)).save(image_path)
+    page.locator(".ck-toolbar input[type=file]").set_input_files(str(image_path))
+    inline = editable.locator("img[src*='/media/photos/']")
+    expect(inline).to_have_count(1, timeout=15000)
     expect(editable.locator("a[href='%s']" % LINK_URL)).to_have_text("Ditjenpas")
 
     page.select_option("#id_category", str(category.pk))
@@ -130,11 +139,14 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page):
     post = Post.objects.get()
     assert post.status == PostStatus.DRAFT
     assert "<ul>" in post.body and LINK_URL in post.body
+    assert post.unit.photos.get().kind == PhotoKind.INLINE
+    assert post.unit.photos.get().image.url in post.body
 
     # Preview, then submit.
     page.get_by_role("link", name="Pratinjau").click()
     expect(page.locator(".preview-banner")).to_be_visible()
     page.go_back()
+    page.screenshot(path="/tmp/post.png", full_page=True)
     page.get_by_role("button", name="Kirim ke redaksi").click()
     expect(page.locator(".badge")).to_have_text("Menunggu redaksi")
     post.refresh_from_db()
