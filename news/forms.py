@@ -22,6 +22,39 @@ ALT_TEXT_HELP = _(
 )
 
 
+# The portal speaks Indonesian first: these replace Django's built-in messages,
+# which would follow the browser's language (often English) and mix languages.
+ERROR_MESSAGES = {
+    "required": _("Bagian ini wajib diisi."),
+    "max_length": _(
+        "Paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
+    ),
+    "invalid_choice": _("Pilihan ini tidak tersedia; pilih dari daftar."),
+    "empty": _("Berkas yang dikirim kosong."),
+    "missing": _("Tidak ada berkas yang dikirim."),
+    "contradiction": _("Pilih berkas baru atau centang hapus, jangan keduanya."),
+}
+FIELD_ERROR_MESSAGES = {
+    forms.DateField: {
+        "invalid": _("Masukkan tanggal yang benar, misalnya 24-09-2024.")
+    },
+    forms.FileField: {"invalid": _("Yang dikirim bukan berkas; pilih berkas foto.")},
+}
+
+
+class IndonesianErrorsMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            messages = {**ERROR_MESSAGES}
+            for field_class, extra in FIELD_ERROR_MESSAGES.items():
+                if isinstance(field, field_class):
+                    messages.update(extra)
+            # Validators' codes (max_length) count too: Field.run_validators
+            # looks them up here.
+            field.error_messages.update(messages)
+
+
 def split_tags(value: str) -> list[str]:
     """'pembinaan, Kemandirian ,pembinaan' -> ['pembinaan', 'Kemandirian']."""
     names, seen = [], set()
@@ -33,7 +66,7 @@ def split_tags(value: str) -> list[str]:
     return names
 
 
-class PostForm(forms.Form):
+class PostForm(IndonesianErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Judul berita"),
         max_length=200,
@@ -134,7 +167,7 @@ class PostForm(forms.Form):
         }
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(IndonesianErrorsMixin, forms.Form):
     """One photo: the file is checked by content in news.services.photo_upload."""
 
     file = forms.FileField(

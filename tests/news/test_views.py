@@ -254,6 +254,19 @@ def test_form_errors_are_indonesian_and_next_to_fields(author_client, category):
     assert 'aria-invalid="true"' in html
 
 
+def test_form_errors_stay_indonesian_for_an_english_browser(author_client, category):
+    response = author_client.post(
+        reverse("news:create"),
+        form_data(category, title="x" * 201, lead="", event_date="kemarin"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    assert "Paling banyak 200 karakter (sekarang 201)." in html
+    assert "Bagian ini wajib diisi." in html
+    assert "Masukkan tanggal yang benar" in html
+    assert "Ensure this value" not in html and "This field is required" not in html
+
+
 def test_nothing_typed_is_lost_on_error(author_client, category):
     data = form_data(
         category,
