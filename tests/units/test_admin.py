@@ -470,3 +470,21 @@ def test_user_list_filters_by_role_and_unit_region(editor, contributor, reviewer
     )
 
     assert [u.pk for u in response.context["cl"].result_list] == [contributor.pk]
+
+
+def test_account_pages_load_for_administrator_and_read_only_for_editor(
+    administrator, editor, contributor
+):
+    change = reverse("admin:units_user_change", args=[contributor.pk])
+    admin_client = client_for(administrator)
+
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert b'name="_save"' in page.content
+    assert "Kontributor UPT" in page.text  # the group, shown read-only
+    assert admin_client.get(reverse("admin:units_user_add")).status_code == 200
+
+    view_only = client_for(editor).get(change)
+    assert view_only.status_code == 200
+    assert b'name="_save"' not in view_only.content
+    assert client_for(editor).get(reverse("admin:units_user_add")).status_code == 403

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "Portal siap: %s" % site,
             "Ruang redaksi (admin): %s/admin/" % site,
             "",
-            "Akun demo (kata sandi: %s)" % DEMO_PASSWORD,
+            "Akun demo (kata sandi awal: %s)" % DEMO_PASSWORD,
         ]
         width = max(len(account.username) for account in accounts)
         role_width = max(len(account.role) for account in accounts)
