@@ -56,6 +56,41 @@ def pytest_configure(config):
         pytest.exit("\n".join(problems), returncode=3)
 
 
+# Reference data that data migrations load. A transactional test ends with a
+# flush that empties every table, so later tests would find no regions, groups
+# or categories; the same migration functions put them back.
+REFERENCE_DATA_LOADERS = [
+    ("units.migrations.0002_regions", "load_regions"),
+    ("units.migrations.0003_role_groups", "create_role_groups"),
+    ("news.migrations.0002_seed_categories_and_permissions", "seed_categories"),
+    ("news.migrations.0002_seed_categories_and_permissions", "grant_permissions"),
+]
+
+
+def _uses_database(request) -> bool:
+    return bool(
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from units.models import Region
+
+    if Region.objects.exists():
+        return
+    for module_name, function_name in REFERENCE_DATA_LOADERS:
+        getattr(import_module(module_name), function_name)(apps, None)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_session(django_db_setup, django_db_blocker):
     """A real Celery worker (solo pool, in a thread) consuming from Redis.
