@@ -1,1 +1,717 @@
+"""The newsroom: the editors' moderation queue and decisions in the Django admin.
 
+The admin declares and delegates: every decision, bulk action and text edit
+calls news.services, and a refusal (ValidationError) becomes a message.
+Regional reviewers see their province's posts read-only; unit staff work in
+the contributor dashboard and never see the admin.
+"""
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from news import services
+from news.forms_admin import (
+    CommentForm,
+    ConfirmForm,
+    PostAdminForm,
+    ReasonForm,
+    ScheduleForm,
+)
+from news.models import (
+    Category,
+    Photo,
+    Post,
+    PostAction,
+    PostEvent,
+    PostStatus,
+    Tag,
+)
+from news.selectors import post_status_counts
+from news.services import EDITABLE_FIELDS
+from units.models import Role
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision button on a post: its page, form and service call."""
+
+    action: str
+    slug: str
+    label: str
+    form_class: type[forms.Form]
+    perform: Callable
+    done: str
+    danger: bool = False
+
+
+DECISIONS = [
+    Decision(
+        PostAction.APPROVE,
+        "setujui",
+        _("Setujui dan terbitkan sekarang"),
+        ConfirmForm,
+        lambda post, user, data: services.post_approve(post=post, actor=user),
+        _("Berita disetujui dan diterbitkan."),
+    ),
+    Decision(
+        PostAction.SCHEDULE,
+        "jadwalkan",
+        _("Setujui dan jadwalkan"),
+        ScheduleForm,
+        lambda post, user, data: services.post_approve(
+            post=post, actor=user, publish_at=data["publish_at"]
+        ),
+        _("Berita disetujui dan dijadwalkan terbit."),
+    ),
+    Decision(
+        PostAction.REQUEST_CHANGES,
+        "minta-perbaikan",
+        _("Minta perbaikan"),
+        CommentForm,
+        lambda post, user, data: services.post_request_changes(
+            post=post, actor=user, comment=data["comment"]
+        ),
+        _("Permintaan perbaikan dikirim ke UPT."),
+    ),
+    Decision(
+        PostAction.REJECT,
+        "tolak",
+        _("Tolak"),
+        ReasonForm,
+        lambda post, user, data: services.post_reject(
+            post=post, actor=user, reason=data["comment"]
+        ),
+        _("Berita ditolak."),
+        danger=True,
+    ),
+    Decision(
+        PostAction.UNPUBLISH,
+        "tarik",
+        _("Tarik dari publikasi"),
+        ReasonForm,
+        lambda post, user, data: services.post_unpublish(
+            post=post, actor=user, reason=data["comment"]
+        ),
+        _("Berita ditarik dari publikasi."),
+        danger=True,
+    ),
+    Decision(
+        PostAction.FEATURE,
+        "jadikan-pilihan",
+        _("Jadikan berita pilihan"),
+        ConfirmForm,
+        lambda post, user, data: services.post_set_featured(
+            post=post, actor=user, featured=True
+        ),
+        _("Berita dijadikan berita pilihan."),
+    ),
+    Decision(
+        PostAction.UNFEATURE,
+        "lepas-pilihan",
+        _("Lepas dari berita pilihan"),
+        ConfirmForm,
+        lambda post, user, data: services.post_set_featured(
+            post=post, actor=user, featured=False
+        ),
+        _("Berita tidak lagi menjadi berita pilihan."),
+    ),
+]
+DECISIONS_BY_SLUG = {decision.slug: decision for decision in DECISIONS}
+DECISIONS_BY_ACTION = {decision.action: decision for decision in DECISIONS}
+
+# Block-level closing tags: one line each, so a diff shows paragraphs.
+_BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|li|blockquote|tr|table|figure|ul|ol)>|<hr>)")
+
+
+def _can_decide(user) -> bool:
+    return user.is_active and user.is_editor and user.has_perm("news.moderate_post")
+
+
+def _is_unit_staff(user) -> bool:
+    return getattr(user, "is_unit_staff", False)
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class PostEventInline(admin.TabularInline):
+    """The audit trail, newest first; nobody edits history."""
+
+    model = PostEvent
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("riwayat keputusan")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
+    list_display = (
+        "title",
+        "unit",
+        "region",
+        "category",
+        "status_badge",
+        "submitted_at",
+        "is_featured",
+    )
+    list_filter = (
+        "status",
+        ("unit__region", admin.RelatedOnlyFieldListFilter),
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "category",
+        "programme",
+        "is_featured",
+        "submitted_at",
+        "created_at",
+    )
+    search_fields = ("title", "unit__name")
+    list_select_related = ("unit__region", "category")
+    list_per_page = 50
+    autocomplete_fields = ("tags",)
+    readonly_fields = (
+        "status",
+        "unit",
+        "author",
+        "slug",
+        "submitted_at",
+        "publish_at",
+        "published_at",
+        "is_featured",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "lead", "body")}),
+        (
+            _("Rincian"),
+            {"fields": ("category", "tags", "programme", "event_date", "location")},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    ("status", "is_featured"),
+                    ("unit", "author"),
+                    "slug",
+                    ("submitted_at", "publish_at", "published_at"),
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+    inlines = (PostEventInline,)
+    actions = ("approve_and_publish", "request_changes")
+
+    # --- Who sees what ---------------------------------------------------------
+
+    def get_queryset(self, request):
+        # Not super(): it orders by get_ordering() before these annotations exist.
+        queryset = (
+            self.model._default_manager.get_queryset()
+            .select_related("unit__region", "category", "author")
+            .annotate(
+                # The queue: submissions first, oldest first; then the rest,
+                # newest first.
+                queue_rank=Case(
+                    When(status=PostStatus.SUBMITTED, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+                queue_since=Case(
+                    When(status=PostStatus.SUBMITTED, then=F("submitted_at")),
+                    default=None,
+                ),
+            )
+        )
+        user = request.user
+        if getattr(user, "role", None) == Role.REVIEWER and not user.is_superuser:
+            queryset = queryset.filter(unit__region_id=user.region_id)
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ("queue_rank", "queue_since", "-created_at")
+
+    def has_module_permission(self, request):
+        return not _is_unit_staff(request.user) and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return not _is_unit_staff(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        # Posts are written by units in their dashboard, never in the admin.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_editor and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would erase the audit trail: reject or unpublish instead.
+        return False
+
+    def has_moderate_permission(self, request):
+        return _can_decide(request.user)
+
+    # --- The list ----------------------------------------------------------------
+
+    @admin.display(description=_("kanwil"), ordering="unit__region__name")
+    def region(self, obj):
+        return obj.unit.region
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="post-status post-status--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        counts = post_status_counts(queryset=self.get_queryset(request))
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [
+                {"value": value, "label": label, "count": counts[value]}
+                for value, label in PostStatus.choices
+            ],
+            "status_total": sum(counts.values()),
+            "current_status": request.GET.get("status__exact", ""),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    # --- Editing text --------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 100})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in EDITABLE_FIELDS
+        }
+        if not fields:
+            return
+        try:
+            services.post_update(post=obj, actor=request.user, **fields)
+        except ValidationError as exc:
+            request.news_save_refused = True
+            self.message_user(request, _messages_of(exc), messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags were saved by post_update; the history inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "news_save_refused", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "news_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if post is not None:
+            extra_context["decision_links"] = self._decision_links(request, post)
+            if self._can_see_revisions(request):
+                extra_context["revisions_url"] = reverse(
+                    "admin:news_post_revisions", args=[post.pk]
+                )
+                extra_context["revision_count"] = post.revisions.count()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _decision_links(self, request, post) -> list[dict]:
+        if not _can_decide(request.user):
+            return []
+        available = services.post_available_actions(post=post, actor=request.user)
+        return [
+            {
+                "label": decision.label,
+                "url": reverse("admin:news_post_decide", args=[post.pk, decision.slug]),
+                "danger": decision.danger,
+            }
+            for decision in DECISIONS
+            if decision.action in available
+        ]
+
+    # --- Decision pages ------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/keputusan/<slug:decision>/",
+                wrap(self.decision_view),
+                name="news_post_decide",
+            ),
+            path(
+                "<path:object_id>/revisi/",
+                wrap(self.revisions_view),
+                name="news_post_revisions",
+            ),
+            path(
+                "<path:object_id>/revisi/<int:revision_id>/",
+                wrap(self.revision_diff_view),
+                name="news_post_revision_diff",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get_post_or_404(self, request, object_id) -> Post:
+        post = self.get_object(request, unquote(object_id))
+        if post is None or not self.has_view_permission(request, post):
+            raise Http404(_("Berita tidak ditemukan."))
+        return post
+
+    def decision_view(self, request, object_id, decision):
+        if not _can_decide(request.user):
+            raise PermissionDenied
+        spec = DECISIONS_BY_SLUG.get(decision)
+        if spec is None:
+            raise Http404
+        post = self._get_post_or_404(request, object_id)
+        change_url = reverse("admin:news_post_change", args=[post.pk])
+
+        if request.method == "POST":
+            form = spec.form_class(request.POST)
+            if form.is_valid():
+                try:
+                    spec.perform(post, request.user, form.cleaned_data)
+                except ValidationError as exc:
+                    if not self._add_field_errors(form, exc):
+                        self.message_user(request, _messages_of(exc), messages.ERROR)
+                        return HttpResponseRedirect(change_url)
+                else:
+                    self.message_user(request, spec.done, messages.SUCCESS)
+                    return HttpResponseRedirect(change_url)
+        else:
+            available = services.post_available_actions(post=post, actor=request.user)
+            if spec.action not in available:
+                self.message_user(
+                    request,
+                    _("Tindakan ini tidak tersedia untuk berita berstatus “%s”.")
+                    % post.get_status_display(),
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(change_url)
+            form = spec.form_class()
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": spec.label,
+            "post": post,
+            "form": form,
+            "decision": spec,
+            "media": self.media + form.media,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/news/post/decision.html", context)
+
+    @staticmethod
+    def _add_field_errors(form, exc: ValidationError) -> bool:
+        """Put a service's field errors on the form; False when there are none."""
+        if not hasattr(exc, "error_dict"):
+            return False
+        placed = False
+        for field, errors in exc.error_dict.items():
+            if field in form.fields:
+                form.add_error(field, errors)
+                placed = True
+        return placed
+
+    # --- Revisions -----------------------------------------------------------------
+
+    def _can_see_revisions(self, request) -> bool:
+        return request.user.has_perm("news.view_postrevision")
+
+    def revisions_view(self, request, object_id):
+        post = self._get_post_or_404(request, object_id)
+        if not self._can_see_revisions(request):
+            raise PermissionDenied
+        revisions = list(post.revisions.select_related("editor"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revisi: %s") % post.title,
+            "post": post,
+            "revisions": revisions,
+            "change_url": reverse("admin:news_post_change", args=[post.pk]),
+        }
+        return TemplateResponse(request, "admin/news/post/revisions.html", context)
+
+    def revision_diff_view(self, request, object_id, revision_id):
+        post = self._get_post_or_404(request, object_id)
+        if not self._can_see_revisions(request):
+            raise PermissionDenied
+        revision = post.revisions.filter(pk=revision_id).first()
+        if revision is None:
+            raise Http404
+        against_current = request.GET.get("terhadap") == "sekarang"
+        newer = (
+            None
+            if against_current
+            else post.revisions.filter(created_at__gte=revision.created_at)
+            .exclude(pk=revision.pk)
+            .exclude(created_at=revision.created_at, pk__lt=revision.pk)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        after = newer or post
+        after_label = (
+            _("Revisi %(date)s") % {"date": newer.created_at}
+            if newer
+            else _("Versi sekarang")
+        )
+        before_label = _("Revisi %(date)s") % {"date": revision.created_at}
+        diffs = [
+            (
+                Post._meta.get_field(name).verbose_name,
+                _html_diff(
+                    getattr(revision, name),
+                    getattr(after, name),
+                    str(before_label),
+                    str(after_label),
+                ),
+            )
+            for name in ("title", "lead", "body")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Perbandingan revisi: %s") % post.title,
+            "post": post,
+            "revision": revision,
+            "diffs": diffs,
+            "diff_styles": mark_safe(difflib.HtmlDiff._styles),  # noqa: S308
+            "against_current": against_current,
+            "revisions_url": reverse("admin:news_post_revisions", args=[post.pk]),
+            "change_url": reverse("admin:news_post_change", args=[post.pk]),
+        }
+        return TemplateResponse(request, "admin/news/post/revision_diff.html", context)
+
+    # --- Bulk actions ----------------------------------------------------------------
+
+    def _report(self, request, done: list[Post], failed: list[tuple[Post, str]], verb):
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d berita %(verb)s: %(titles)s",
+                    "%(count)d berita %(verb)s: %(titles)s",
+                    len(done),
+                )
+                % {
+                    "count": len(done),
+                    "verb": verb,
+                    "titles": "; ".join("«%s»" % post.title for post in done),
+                },
+                messages.SUCCESS,
+            )
+        for post, reason in failed:
+            self.message_user(
+                request,
+                _("«%(title)s» tidak diproses: %(reason)s")
+                % {"title": post.title, "reason": reason},
+                messages.ERROR,
+            )
+
+    @admin.action(
+        description=_("Setujui dan terbitkan sekarang"), permissions=["moderate"]
+    )
+    def approve_and_publish(self, request, queryset):
+        done, failed = [], []
+        for post in queryset.order_by("queue_rank", "queue_since", "pk"):
+            try:
+                done.append(services.post_approve(post=post, actor=request.user))
+            except ValidationError as exc:
+                failed.append((post, _messages_of(exc)))
+        self._report(request, done, failed, _("disetujui dan diterbitkan"))
+
+    @admin.action(description=_("Minta perbaikan…"), permissions=["moderate"])
+    def request_changes(self, request, queryset):
+        if "apply" in request.POST:
+            form = CommentForm(request.POST)
+            if form.is_valid():
+                done, failed = [], []
+                for post in queryset.order_by("queue_rank", "queue_since", "pk"):
+                    try:
+                        done.append(
+                            services.post_request_changes(
+                                post=post,
+                                actor=request.user,
+                                comment=form.cleaned_data["comment"],
+                            )
+                        )
+                    except ValidationError as exc:
+                        failed.append((post, _messages_of(exc)))
+                self._report(request, done, failed, _("diminta perbaikan"))
+                return None
+        else:
+            form = CommentForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Minta perbaikan untuk beberapa berita"),
+            "posts": queryset,
+            "form": form,
+            "action_name": "request_changes",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/news/post/bulk_request_changes.html", context
+        )
+
+
+def _html_lines(html: str) -> list[str]:
+    return [line for line in _BLOCK_END.sub(r"\1\n", html).splitlines() if line]
+
+
+def _html_diff(before: str, after: str, before_label: str, after_label: str):
+    """A side-by-side table; difflib escapes the compared text, not the labels."""
+    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+        _html_lines(before),
+        _html_lines(after),
+        escape(before_label),
+        escape(after_label),
+        context=True,
+        numlines=2,
+    )
+    return mark_safe(table)  # noqa: S308 - every input is escaped above
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position", "post_count")
+    list_editable = ("position",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description=_("jumlah berita"), ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "post_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description=_("jumlah berita"), ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    """Photos are uploaded with their post; here editors look and may remove."""
+
+    list_display = ("thumbnail", "alt_text", "unit", "post", "kind", "status")
+    list_filter = ("kind", "status")
+    list_select_related = ("unit", "post")
+    search_fields = ("alt_text", "caption", "unit__name", "post__title")
+    fields = (
+        "thumbnail",
+        "unit",
+        "post",
+        "kind",
+        "caption",
+        "alt_text",
+        "credit",
+        "width",
+        "height",
+        "status",
+        "uploaded_by",
+        "created_at",
+    )
+    readonly_fields = fields
+    actions = ("remove_photos",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_remove_permission(self, request):
+        return request.user.is_editor and request.user.has_perm("news.delete_photo")
+
+    @admin.display(description=_("foto"))
+    def thumbnail(self, obj):
+        if not obj.image:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-height:80px;max-width:120px">',
+            obj.image.url,
+            obj.alt_text,
+        )
+
+    @admin.action(description=_("Hapus foto terpilih"), permissions=["remove"])
+    def remove_photos(self, request, queryset):
+        removed = 0
+        for photo in queryset:
+            try:
+                services.photo_delete(photo=photo, actor=request.user)
+                removed += 1
+            except ValidationError as exc:
+                self.message_user(request, _messages_of(exc), messages.ERROR)
+        if removed:
+            self.message_user(
+                request, _("%d foto dihapus.") % removed, messages.SUCCESS
+            )
