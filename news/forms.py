@@ -86,7 +86,9 @@ class PostForm(IndonesianErrorsMixin, forms.Form):
         widget=CKEditor5Widget(),
         help_text=_(
             "Tulis beritanya lengkap: apa, siapa, kapan, di mana, mengapa dan "
-            "bagaimana. Gunakan subjudul dan daftar bila perlu."
+            "bagaimana. Gunakan subjudul dan daftar bila perlu. Setelah "
+            "menyisipkan gambar, klik gambarnya lalu ubah teks alternatifnya "
+            "agar isinya tergambarkan bagi pembaca tunanetra."
         ),
     )
     category = forms.ModelChoiceField(

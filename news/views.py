@@ -413,7 +413,8 @@ def upload_image(request):
         )
     except ValidationError as exc:
         return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
-    return JsonResponse({"url": photo.image.url})
+    # Extra keys reach CKEditor's uploadComplete: editor.js sets the alt text.
+    return JsonResponse({"url": photo.image.url, "alt": photo.alt_text})
 
 
 # --- Public site ------------------------------------------------------------------

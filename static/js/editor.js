@@ -80,6 +80,13 @@ async function enhance(textarea) {
       headers: { "X-CSRFToken": csrfToken(textarea) },
     },
   });
+  // An uploaded image starts with the server's default description, so it is
+  // never without alt text; the image toolbar lets the writer improve it.
+  editor.plugins.get("ImageUploadEditing").on("uploadComplete", (evt, { data, imageElement }) => {
+    if (data.alt && !imageElement.getAttribute("alt")) {
+      editor.model.change((writer) => writer.setAttribute("alt", data.alt, imageElement));
+    }
+  });
   textarea.classList.add("is-enhanced");
   return editor;
 }

@@ -14,7 +14,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from PIL import Image  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from news import services  # noqa: E402
 from news.models import Category, PhotoKind, Post, PostStatus  # noqa: E402
 from tests.factories import EditorFactory, UserFactory  # noqa: E402
 from units.models import Role  # noqa: E402
@@ -61,18 +60,12 @@ def log_out(page):
     page.get_by_role("button", name="Keluar").click()
 
 
-def approve(page, base_url, post, editor):
-    """An editor approves the post in the newsroom (Django admin)."""
+def approve_in_newsroom(page, base_url, post):
+    """An editor approves the post through the newsroom (Django admin)."""
     page.goto("%s/admin/news/post/%d/change/" % (base_url, post.pk))
-    buttons = page.get_by_role("button", name=re.compile(r"^Setujui"))
-    if buttons.count():
-        buttons.first.click()
-        confirm = page.get_by_role("button", name=re.compile(r"^(Ya|Setujui)"))
-        if confirm.count():
-            confirm.first.click()
-    else:
-        # The newsroom has no approve button yet: decide through the service.
-        services.post_approve(post=post, actor=editor)
+    page.get_by_role("link", name="Setujui dan terbitkan sekarang").click()
+    page.get_by_role("button", name="Setujui dan terbitkan sekarang").click()
+    expect(page.locator(".messagelist")).to_contain_text("diterbitkan")
 
 
 def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_path):
@@ -127,6 +120,7 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_
     page.locator(".ck-toolbar input[type=file]").set_input_files(str(image_path))
     inline = editable.locator("img[src*='/media/photos/']")
     expect(inline).to_have_count(1, timeout=15000)
+    expect(inline).to_have_attribute("alt", re.compile(r"\S"))
     expect(editable.locator("a[href='%s']" % LINK_URL)).to_have_text("Ditjenpas")
 
     page.select_option("#id_category", str(category.pk))
@@ -157,7 +151,7 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_
 
     # An editor approves it in the newsroom.
     log_in(page, base, editor.username, path="/admin/login/")
-    approve(page, base, post, editor)
+    approve_in_newsroom(page, base, post)
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
 
