@@ -73,10 +73,15 @@ def seed_categories(apps, schema_editor):
 def grant_permissions(apps, schema_editor):
     # Permissions are normally created after all migrations (post_migrate);
     # create the news app's now so that the groups can be given them.
+    # The registry may also be the real one (tests reload reference data with
+    # this function), so the flag is put back as it was, not to None.
     app_config = apps.get_app_config("news")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
