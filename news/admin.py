@@ -288,6 +288,10 @@ class PostAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return _can_decide(request.user)
 
+    def view_on_site(self, obj):
+        # Only published posts have a public page.
+        return obj.get_absolute_url() if obj.status == PostStatus.PUBLISHED else None
+
     # --- The list ----------------------------------------------------------------
 
     @admin.display(description=_("kanwil"), ordering="unit__region__name")
