@@ -231,7 +231,7 @@ def test_change_page_offers_the_allowed_decisions(editor_client, submitted):
     for slug in ("tarik", "jadikan-pilihan", "lepas-pilihan"):
         assert decide_url(submitted, slug) not in content
     # Not public yet: no "view on site" link.
-    assert "/admin/r/" not in content
+    assert 'class="viewsitelink"' not in content
 
 
 def test_approve_now_button(editor_client, submitted, editor):
@@ -303,7 +303,7 @@ def test_comment_required_decisions(editor_client, submitted, slug, status):
 def test_unpublish_and_feature_buttons(editor_client, author, category):
     post = make_post(author, category, status=S.PUBLISHED, published_at=timezone.now())
     content = editor_client.get(change_url(post)).content.decode()
-    assert "/admin/r/" in content
+    assert 'href="%s" class="viewsitelink"' % post.get_absolute_url() in content
     assert decide_url(post, "tarik") in content
     assert decide_url(post, "jadikan-pilihan") in content
     assert decide_url(post, "setujui") not in content
