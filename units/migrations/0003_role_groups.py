@@ -33,10 +33,15 @@ PERMISSIONS = {
 def create_role_groups(apps, schema_editor):
     # Permissions are normally created after all migrations (post_migrate);
     # create the units app's now so that the groups can be given them.
+    # Restore models_module afterwards: the test suite calls this function
+    # with the live app registry, not only the migration's historical one.
     app_config = apps.get_app_config("units")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    models_module = app_config.models_module
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
