@@ -36,7 +36,7 @@ def create_role_groups(apps, schema_editor):
     # Restore models_module afterwards: the test suite calls this function
     # with the live app registry, not only the migration's historical one.
     app_config = apps.get_app_config("units")
-    models_module = app_config.models_module
+    models_module = getattr(app_config, "models_module", None)
     app_config.models_module = models_module or True
     try:
         create_permissions(app_config, apps=apps, verbosity=0)
