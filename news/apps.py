@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "news"
+
+    def ready(self) -> None:
+        from news import signals
+        from news.models import Photo, Rendition
+
+        post_delete.connect(
+            signals.photo_deleted, sender=Photo, dispatch_uid="news_photo_files"
+        )
+        post_delete.connect(
+            signals.rendition_deleted,
+            sender=Rendition,
+            dispatch_uid="news_rendition_files",
+        )

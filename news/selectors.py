@@ -1,7 +1,10 @@
 """Reads that join or aggregate: one query per page, whatever the row count."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from news.models import (
     Photo,
@@ -81,7 +84,7 @@ def post_get_for_unit_page(*, unit, pk: int) -> Post:
     return get_object_or_404(
         Post.objects.select_related(
             "unit__region", "category", "author"
-        ).prefetch_related("tags", _photos_prefetch(ready_only=False)),
+        ).prefetch_related("tags", _photos_prefetch(shown_only=False)),
         pk=pk,
         unit=unit,
     )
@@ -90,21 +93,31 @@ def post_get_for_unit_page(*, unit, pk: int) -> Post:
 # --- Public site ---------------------------------------------------------------
 
 
-def _photos_prefetch(*, ready_only: bool = True) -> Prefetch:
-    photos = Photo.objects.exclude(kind=PhotoKind.INLINE).prefetch_related(
-        Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width"))
+# Photos the public pages show. A PENDING photo (renditions not made yet) is
+# shown through its clean, metadata-free image (news.templatetags picture); a
+# FAILED one has nothing safe to show and is left out.
+SHOWN_PHOTO_STATUSES = (PhotoStatus.PENDING, PhotoStatus.READY)
+
+
+def _renditions_prefetch() -> Prefetch:
+    return Prefetch(
+        "renditions", queryset=Rendition.objects.order_by("format", "width")
     )
-    if ready_only:
-        photos = photos.filter(status=PhotoStatus.READY)
+
+
+def _photos_prefetch(*, shown_only: bool = True) -> Prefetch:
+    photos = Photo.objects.exclude(kind=PhotoKind.INLINE).prefetch_related(
+        _renditions_prefetch()
+    )
+    if shown_only:
+        photos = photos.filter(status__in=SHOWN_PHOTO_STATUSES)
     return Prefetch("photos", queryset=photos.order_by("position", "id"))
 
 
 def _cover_prefetch() -> Prefetch:
     covers = Photo.objects.filter(
-        kind=PhotoKind.COVER, status=PhotoStatus.READY
-    ).prefetch_related(
-        Prefetch("renditions", queryset=Rendition.objects.order_by("format", "width"))
-    )
+        kind=PhotoKind.COVER, status__in=SHOWN_PHOTO_STATUSES
+    ).prefetch_related(_renditions_prefetch())
     return Prefetch("photos", queryset=covers, to_attr="cover_photos")
 
 
@@ -143,11 +156,11 @@ def post_get_published(*, slug: str) -> Post:
     )
 
 
-def post_with_article_data(*, post: Post, ready_only: bool = True) -> Post:
+def post_with_article_data(*, post: Post) -> Post:
     """Reload any post (e.g. for the preview) with what the article page shows."""
     return (
         Post.objects.select_related("unit__region", "category")
-        .prefetch_related("tags", _photos_prefetch(ready_only=ready_only))
+        .prefetch_related("tags", _photos_prefetch())
         .get(pk=post.pk)
     )
 
@@ -157,10 +170,27 @@ def photo_list_for_post(*, post: Post) -> QuerySet[Photo]:
     return (
         Photo.objects.filter(post=post)
         .exclude(kind=PhotoKind.INLINE)
-        .prefetch_related(
-            Prefetch(
-                "renditions", queryset=Rendition.objects.order_by("format", "width")
-            )
-        )
+        .prefetch_related(_renditions_prefetch())
         .order_by("kind", "position", "id")
+    )
+
+
+# --- Photo pipeline ------------------------------------------------------------
+
+
+def photos_missing_renditions(
+    *, older_than: timedelta, limit: int, now: datetime | None = None
+) -> QuerySet:
+    """Ids of photos still waiting for renditions `older_than` after upload.
+
+    Oldest first, at most `limit`. The rows are locked, skipping those a
+    rendition task holds right now (it is making them): evaluate inside a
+    transaction (news.services.photo_renditions_sweep does).
+    """
+    cutoff = (now or timezone.now()) - older_than
+    return (
+        Photo.objects.select_for_update(skip_locked=True)
+        .filter(status=PhotoStatus.PENDING, created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -2,7 +2,9 @@
 
 Periodic ones are scheduled in portal/settings.py (CELERY_BEAT_SCHEDULE).
 Mail tasks retry with exponential backoff on I/O errors only (SMTP errors are
-OSErrors too); they only read, so a failure never touches a decision.
+OSErrors too); they only read, so a failure never touches a decision. The
+rendition task retries on storage errors (OSError) only: a photo that does not
+decode is marked FAILED by the service instead, since retrying cannot help.
 """
 
 from smtplib import SMTPException
@@ -55,3 +57,35 @@ def publish_due_posts() -> int:
     skip_locked keeps them apart.
     """
     return services.post_publish_due()
+
+
+@shared_task(
+    name="news.tasks.make_photo_renditions",
+    acks_late=True,
+    # A worker killed mid-task (OOM, deploy) hands the message back to Redis.
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,  # 1 s, 2 s, 4 s ... with jitter
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,  # then the sweeper re-queues it ten minutes on
+    soft_time_limit=90,
+    time_limit=120,
+)
+def make_photo_renditions(photo_id: int) -> int:
+    """Make a photo's missing renditions (idempotent: a re-run changes nothing)."""
+    return services.photo_renditions_create(photo_id=photo_id)
+
+
+@shared_task(
+    name="news.tasks.sweep_missing_renditions",
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def sweep_missing_renditions() -> int:
+    """Re-queue photos still waiting for renditions (every 10 minutes, bounded).
+
+    No retries: the next run is the retry.
+    """
+    return services.photo_renditions_sweep()

@@ -73,8 +73,12 @@ class _PhotoRejected(Exception):
     """A photo failed the content checks; the form shows why."""
 
 
-def _upload_photos(*, post, actor, cover_form, gallery) -> None:
-    """Store the photos of a post form; on the first refusal mark it and stop."""
+def _upload_photos(*, post, actor, cover_form, gallery, stored: list) -> None:
+    """Store the photos of a post form; on the first refusal mark it and stop.
+
+    Each stored photo is appended to `stored`, so that the caller can remove
+    their files when the transaction is rolled back.
+    """
     slots = [(cover_form, PhotoKind.COVER)]
     slots += [(form, PhotoKind.GALLERY) for form in gallery.forms]
     for form, kind in slots:
@@ -85,7 +89,7 @@ def _upload_photos(*, post, actor, cover_form, gallery) -> None:
             for old in [p for p in post.photos.all() if p.kind == PhotoKind.COVER]:
                 services.photo_delete(photo=old, actor=actor)
         try:
-            services.photo_upload(
+            photo = services.photo_upload(
                 unit=post.unit,
                 actor=actor,
                 file=data["file"],
@@ -95,6 +99,7 @@ def _upload_photos(*, post, actor, cover_form, gallery) -> None:
                 credit=data["credit"],
                 post=post,
             )
+            stored.append(photo)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             raise _PhotoRejected from exc
@@ -112,6 +117,7 @@ def _post_form_page(request, *, post=None):
     if request.method == "POST":
         valid = [form.is_valid(), cover_form.is_valid(), gallery.is_valid()]
         if all(valid):
+            stored = []
             try:
                 with transaction.atomic():
                     if post is None:
@@ -127,9 +133,12 @@ def _post_form_page(request, *, post=None):
                         actor=request.user,
                         cover_form=cover_form,
                         gallery=gallery,
+                        stored=stored,
                     )
             except _PhotoRejected:
-                # Everything was rolled back: a new post does not exist yet.
+                # Everything was rolled back: a new post does not exist yet,
+                # and the photos stored before the refused one have no rows.
+                services.photo_files_discard(photos=stored)
                 post = None if creating else post
                 messages.error(request, PHOTO_REJECTED_MESSAGE)
             except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Template helpers for news pages: Indonesian long dates and photo sources."""
+"""Template helpers for news pages: Indonesian long dates and <picture>."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -60,24 +60,51 @@ def iso_waktu(value):
     return value.isoformat()
 
 
+# Slots of the public layout (static/css/site.css): the article column is at
+# most 50rem, gallery tiles and list cards about 16-22rem.
+SIZES_ARTICLE = "(max-width: 50rem) 100vw, 50rem"
+# The <img src> for browsers without srcset: a JPEG at most this wide.
+FALLBACK_MAX_WIDTH = 1024
+
+
 def _renditions(photo, fmt: str) -> list:
-    # Uses the prefetched renditions: no query per photo.
-    return [r for r in photo.renditions.all() if r.format == fmt and r.file]
+    # The prefetched renditions, smallest first: no query per photo.
+    found = [r for r in photo.renditions.all() if r.format == fmt and r.file]
+    return sorted(found, key=lambda r: r.width)
 
 
-@register.filter
-def srcset(photo, fmt: str = "jpeg") -> str:
-    """'a.webp 320w, b.webp 640w' from a photo's renditions in one format."""
-    return ", ".join("%s %dw" % (r.file.url, r.width) for r in _renditions(photo, fmt))
+def _srcset(renditions) -> str:
+    return ", ".join("%s %dw" % (r.file.url, r.width) for r in renditions)
 
 
-@register.filter
-def photo_src(photo, max_width: int = 1024) -> str:
-    """The JPEG rendition closest below `max_width`, else the clean image."""
-    fitting = [r for r in _renditions(photo, "jpeg") if r.width <= int(max_width)]
-    if fitting:
-        return fitting[-1].file.url
-    return photo.image.url if photo.image else ""
+@register.inclusion_tag("news/_picture.html")
+def picture(photo, sizes: str = SIZES_ARTICLE, eager: bool = False) -> dict:
+    """A photo as <picture>: WebP and JPEG srcsets, width/height, alt text.
+
+    `eager` for the photo above the fold (the article's cover): loaded at once
+    with high priority; every other photo loads lazily. Until the renditions
+    exist the clean, metadata-free image stands in with its own dimensions,
+    and a photo with no image at all becomes a placeholder: never a broken
+    image.
+    """
+    webp, jpeg = _renditions(photo, "webp"), _renditions(photo, "jpeg")
+    src = width = height = None
+    if jpeg:
+        fitting = [r for r in jpeg if r.width <= FALLBACK_MAX_WIDTH] or jpeg[:1]
+        main = fitting[-1]
+        src, width, height = main.file.url, main.width, main.height
+    elif photo.image:
+        src, width, height = photo.image.url, photo.width, photo.height
+    return {
+        "alt": photo.alt_text,
+        "src": src,
+        "width": width,
+        "height": height,
+        "webp_srcset": _srcset(webp),
+        "jpeg_srcset": _srcset(jpeg),
+        "sizes": sizes,
+        "eager": eager,
+    }
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from news import notifications, services
 from news.models import Post, PostAction, PostEvent, PostStatus
+from news.services import posts
 from tests.factories import (
     CategoryFactory,
     EditorFactory,
@@ -35,13 +36,14 @@ def no_broker(monkeypatch):
 
 @pytest.fixture
 def slow_check(monkeypatch):
-    original = services._transition_check
+    # Patched where it is used: the post services' own module.
+    original = posts._transition_check
 
     def check_then_wait(post, action):
         original(post, action)
         time.sleep(0.3)
 
-    monkeypatch.setattr(services, "_transition_check", check_then_wait)
+    monkeypatch.setattr(posts, "_transition_check", check_then_wait)
 
 
 @pytest.fixture

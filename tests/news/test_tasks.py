@@ -192,9 +192,5 @@ def test_tasks_named_in_the_beat_schedule_exist(settings):
     from portal.celery import app
 
     app.loader.import_default_modules()
-    names = {
-        entry["task"]
-        for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] != "news.tasks.sweep_missing_renditions"  # photo pipeline's
-    }
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names <= set(app.tasks)

@@ -1,4 +1,4 @@
-"""Writes for news: one function per domain action.
+"""Writes for posts: one function per domain action (the editorial workflow).
 
 Every status move goes through `_transition_check` against the TRANSITIONS
 table, on a row locked with select_for_update inside one transaction that also
@@ -26,9 +26,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +35,6 @@ from news import notifications
 from news.models import (
     EDITABLE_BY_UNIT,
     Category,
-    Photo,
-    PhotoKind,
     Post,
     PostAction,
     PostEvent,
@@ -708,111 +704,3 @@ def post_publish_due(
     if published:
         logger.info("Published %d scheduled posts", published)
     return published
-
-
-# --- Photos ------------------------------------------------------------------
-
-
-def _require_photo_rights(actor: User, unit_id: int, post: Post | None) -> None:
-    _require_active(actor)
-    if actor.is_editor:
-        return
-    if not (actor.is_unit_staff and actor.unit_id == unit_id):
-        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
-    if post is not None and post.status not in EDITABLE_BY_UNIT:
-        raise ValidationError(MSG_LOCKED, code="not_editable")
-
-
-def photo_upload(
-    *,
-    unit: Unit,
-    actor: User,
-    file,
-    kind: str,
-    caption: str = "",
-    alt_text: str,
-    credit: str = "",
-    post: Post | None = None,
-) -> Photo:
-    """Store a photo: checked by content, kept only as a metadata-free re-encode.
-
-    The upload itself is never stored: news.imaging.clean_original re-encodes
-    it (no EXIF, no GPS) and that is saved under a random UUID name. Renditions
-    are made later by the photo pipeline's tasks (the photo stays PENDING).
-    """
-    from news import imaging  # Pillow and its plugins load only when needed.
-
-    if post is not None and post.unit_id != unit.pk:
-        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
-    _require_photo_rights(actor, unit.pk, post)
-    if kind not in PhotoKind.values:
-        raise ValidationError(_("Jenis foto tidak dikenal."), code="invalid_kind")
-    alt_text = clean_single_line(alt_text or "")
-    if not alt_text:
-        raise ValidationError(
-            {
-                "alt_text": ValidationError(
-                    _("Teks alternatif wajib diisi: gambarkan isi foto."),
-                    code="alt_text_required",
-                )
-            }
-        )
-    caption = clean_single_line(caption or "")
-    credit = clean_single_line(credit or "")
-    if (
-        kind == PhotoKind.COVER
-        and post is not None
-        and post.photos.filter(kind=PhotoKind.COVER).exists()
-    ):
-        raise ValidationError(
-            _("Berita ini sudah memiliki foto utama; hapus dulu yang lama."),
-            code="cover_exists",
-        )
-
-    imaging.validate_image(file)
-    cleaned = imaging.clean_original(file)
-
-    photo = Photo(
-        unit=unit,
-        post=post,
-        uploaded_by=actor,
-        kind=kind,
-        caption=caption,
-        alt_text=alt_text,
-        credit=credit,
-        width=cleaned.width,
-        height=cleaned.height,
-    )
-    if post is not None:
-        last = post.photos.aggregate(last=Max("position"))["last"]
-        photo.position = 0 if last is None else last + 1
-    # The storage API names the file from photo.uuid (news.models.photo_upload_to).
-    photo.image.save("photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False)
-    try:
-        with transaction.atomic():
-            photo.full_clean()
-            photo.save()
-    except Exception:
-        photo.image.storage.delete(photo.image.name)
-        raise
-    return photo
-
-
-@transaction.atomic
-def photo_delete(*, photo: Photo, actor: User) -> None:
-    """Remove a photo and, once the deletion is committed, its files."""
-    post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
-    _require_photo_rights(actor, photo.unit_id, post)
-    storage = photo.image.storage
-    names = [photo.image.name]
-    names += [r.file.name for r in photo.renditions.all() if r.file]
-    photo.delete()
-
-    def delete_files() -> None:
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete photo file %s", name, exc_info=True)
-
-    transaction.on_commit(delete_files)

@@ -1,0 +1,383 @@
+"""Writes for photos: upload, delete, and the renditions the worker makes.
+
+Where the bytes live:
+- the upload itself is never stored. photo_upload checks it by content and
+  re-encodes it at full size without any metadata (news.imaging); only that
+  clean copy is saved, under a random UUID name. Nothing public can point at
+  the raw bytes because they are never persisted, so the clean copy is usable
+  at once (CKEditor's inline images link to it);
+- renditions (news.models.Rendition) are made after commit by the Celery task
+  news.tasks.make_photo_renditions, keyed (photo, width, format) and stored
+  under deterministic names, so a repeated or redelivered task finds them and
+  changes nothing;
+- a photo whose enqueue was lost (Redis down, worker died) stays PENDING and
+  is re-queued by the periodic sweeper (photo_renditions_sweep).
+
+Files of deleted photos and renditions are removed after commit by the
+post_delete signal handlers in news.signals, whoever deleted the rows.
+"""
+
+import io
+import logging
+from datetime import timedelta
+from functools import partial
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from news import notifications, selectors
+from news.models import Photo, PhotoKind, PhotoStatus, Post, Rendition
+from news.sanitize import clean_single_line
+from news.services.posts import (
+    EDITABLE_BY_UNIT,
+    MSG_LOCKED,
+    MSG_NOT_ALLOWED,
+    _require_active,
+)
+from units.models import Unit, User
+
+logger = logging.getLogger(__name__)
+
+# A photo still PENDING this long after upload lost its task (or its worker).
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 200
+
+
+# --- Upload and delete ---------------------------------------------------------
+
+
+def _require_photo_rights(actor: User, unit_id: int, post: Post | None) -> None:
+    _require_active(actor)
+    if actor.is_editor:
+        return
+    if not (actor.is_unit_staff and actor.unit_id == unit_id):
+        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
+    if post is not None and post.status not in EDITABLE_BY_UNIT:
+        raise ValidationError(MSG_LOCKED, code="not_editable")
+
+
+def photo_upload(
+    *,
+    unit: Unit,
+    actor: User,
+    file,
+    kind: str,
+    caption: str = "",
+    alt_text: str,
+    credit: str = "",
+    post: Post | None = None,
+) -> Photo:
+    """Store a photo: checked by content, kept only as a metadata-free re-encode.
+
+    The upload itself is never persisted, not even privately:
+    news.imaging.clean_original re-encodes it (orientation applied, sRGB, no
+    EXIF, GPS, XMP or ICC) in memory and only that is saved, under a random
+    UUID name through the storage API. The photo stays PENDING until its
+    renditions exist; they are enqueued once the upload is committed.
+    """
+    from news import imaging  # Pillow and its plugins load only when needed.
+
+    if post is not None and post.unit_id != unit.pk:
+        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
+    _require_photo_rights(actor, unit.pk, post)
+    if kind not in PhotoKind.values:
+        raise ValidationError(_("Jenis foto tidak dikenal."), code="invalid_kind")
+    alt_text = clean_single_line(alt_text or "")
+    if not alt_text:
+        raise ValidationError(
+            {
+                "alt_text": ValidationError(
+                    _("Teks alternatif wajib diisi: gambarkan isi foto."),
+                    code="alt_text_required",
+                )
+            }
+        )
+    caption = clean_single_line(caption or "")
+    credit = clean_single_line(credit or "")
+    if (
+        kind == PhotoKind.COVER
+        and post is not None
+        and post.photos.filter(kind=PhotoKind.COVER).exists()
+    ):
+        raise ValidationError(
+            _("Berita ini sudah memiliki foto utama; hapus dulu yang lama."),
+            code="cover_exists",
+        )
+
+    imaging.validate_image(file)
+    cleaned = imaging.clean_original(file)
+
+    photo = Photo(
+        unit=unit,
+        post=post,
+        uploaded_by=actor,
+        kind=kind,
+        caption=caption,
+        alt_text=alt_text,
+        credit=credit,
+        width=cleaned.width,
+        height=cleaned.height,
+        status=PhotoStatus.PENDING,
+    )
+    if post is not None:
+        last = post.photos.aggregate(last=Max("position"))["last"]
+        photo.position = 0 if last is None else last + 1
+    # The storage API names the file from photo.uuid (news.models.photo_upload_to).
+    photo.image.save("photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False)
+    try:
+        with transaction.atomic():
+            photo.full_clean()
+            photo.save()
+            _on_commit_renditions(photo_id=photo.pk)
+    except Exception:
+        photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: Photo, actor: User) -> None:
+    """Remove a photo and its renditions; their files go once this is committed.
+
+    The row is locked first, so a rendition task working on the photo finishes
+    (and its new renditions are deleted with it) before the photo goes.
+    """
+    post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
+    _require_photo_rights(actor, photo.unit_id, post)
+    locked = Photo.objects.select_for_update().filter(pk=photo.pk).first()
+    if locked is None:
+        return  # deleted meanwhile: nothing left to do
+    locked.delete()  # news.signals remove the files after commit
+
+
+def photo_files_discard(*, photos: list[Photo]) -> None:
+    """Remove the stored files of photos whose rows were rolled back.
+
+    For a caller whose transaction failed after photo_upload had stored the
+    clean copy: the rows are gone, so no signal will ever delete the files.
+    """
+    for photo in photos:
+        if photo.image.name:
+            try:
+                photo.image.storage.delete(photo.image.name)
+            except OSError:
+                logger.warning(
+                    "Could not delete photo file %s", photo.image.name, exc_info=True
+                )
+
+
+# --- Renditions ----------------------------------------------------------------
+
+
+def _on_commit_renditions(*, photo_id: int) -> None:
+    from news import tasks
+
+    # A broker outage is logged, not raised: the sweeper re-queues the photo.
+    transaction.on_commit(
+        partial(notifications.enqueue, tasks.make_photo_renditions, photo_id)
+    )
+
+
+def rendition_specs(*, width: int) -> list[tuple[int, str]]:
+    """The (width, format) pairs a photo `width` pixels wide should have.
+
+    Widths above the photo's are skipped (never upscaled); a photo narrower
+    than every width gets one rendition at its own width, as news.imaging
+    makes them.
+    """
+    from news import imaging
+
+    widths = [w for w in imaging.RENDITION_WIDTHS if w <= width] or [width]
+    return [(w, fmt) for w in widths for fmt in imaging.RENDITION_FORMATS]
+
+
+def rendition_name(*, photo: Photo, width: int, format: str) -> str:
+    """Where one rendition is stored: the same name for the same spec, always."""
+    ext = "jpg" if format == "jpeg" else format
+    return "renditions/%s/%s/%d.%s" % (photo.uuid.hex[:2], photo.uuid.hex, width, ext)
+
+
+def _rendition_storage():
+    return Rendition._meta.get_field("file").storage
+
+
+def _photo_set_status(photo: Photo, status: str) -> None:
+    if photo.status != status:
+        photo.status = status
+        photo.save(update_fields=["status"])
+
+
+def _stored_rendition(storage, name: str, width: int) -> tuple[int, int] | None:
+    """(height, bytes) of a rendition file left by an earlier run, if it is whole.
+
+    A run that died between writing the file and recording its row leaves the
+    file behind; it is reused when it decodes completely at the right width,
+    and removed (to be made again) when it does not.
+    """
+    from PIL import Image  # news.imaging has registered the HEIF opener
+
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    try:
+        with Image.open(io.BytesIO(data), formats=("JPEG", "WEBP")) as img:
+            img.load()
+            if img.width == width:
+                return img.height, len(data)
+    except Exception:  # noqa: BLE001 - any decoder error means "not whole"
+        pass
+    logger.warning("Rendition file %s is incomplete; making it again", name)
+    storage.delete(name)
+    return None
+
+
+def photo_renditions_create(*, photo_id: int) -> int:
+    """Make the photo's missing renditions; returns how many rows were created.
+
+    Safe to run any number of times, also concurrently: the photo row is
+    locked for the run (a second run skips it and leaves the work to the
+    first), each rendition is keyed (photo, width, format) and created with
+    get_or_create, and its file has a deterministic name that is checked
+    before anything is written. The clean image is decoded once, only when
+    something is missing. Storage errors (OSError) propagate so the task
+    retries; a clean image that is missing or does not decode marks the photo
+    FAILED, which the sweeper leaves alone.
+    """
+    from news import imaging
+
+    with transaction.atomic():
+        photo = (
+            Photo.objects.select_for_update(skip_locked=True)
+            .filter(pk=photo_id)
+            .first()
+        )
+        if photo is None:
+            # Deleted since it was enqueued, or another run holds it.
+            logger.info("Photo %s is gone or busy; no renditions made", photo_id)
+            return 0
+        source = photo.image
+        if not source.name or not source.storage.exists(source.name):
+            logger.error("Photo %s has no stored image; marked failed", photo_id)
+            _photo_set_status(photo, PhotoStatus.FAILED)
+            return 0
+
+        data = None
+        if not photo.width:
+            # Rows made before widths were recorded: read them from the file.
+            data = _read(source)
+            size = _image_size(data)
+            if size is None:
+                logger.error("Photo %s does not decode; marked failed", photo_id)
+                _photo_set_status(photo, PhotoStatus.FAILED)
+                return 0
+            photo.width, photo.height = size
+            photo.save(update_fields=["width", "height"])
+
+        existing = set(photo.renditions.values_list("width", "format"))
+        missing = [s for s in rendition_specs(width=photo.width) if s not in existing]
+        storage = _rendition_storage()
+        created = 0
+        to_make = []
+        for width, fmt in missing:
+            name = rendition_name(photo=photo, width=width, format=fmt)
+            found = (
+                _stored_rendition(storage, name, width)
+                if storage.exists(name)
+                else None
+            )
+            if found is None:
+                to_make.append((width, fmt))
+                continue
+            height, size = found
+            created += _rendition_record(photo, width, fmt, name, height, size)
+
+        if to_make:
+            data = data if data is not None else _read(source)
+            try:
+                made = imaging.make_renditions(
+                    io.BytesIO(data),
+                    widths=tuple(sorted({w for w, _fmt in to_make})),
+                    formats=tuple(dict.fromkeys(fmt for _w, fmt in to_make)),
+                )
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                # Decoding happens in memory: this is the image, not storage.
+                logger.exception("Photo %s does not decode; marked failed", photo_id)
+                _photo_set_status(photo, PhotoStatus.FAILED)
+                return created
+            wanted = set(to_make)
+            for rendition in made:
+                if (rendition.width, rendition.format) not in wanted:
+                    continue
+                name = rendition_name(
+                    photo=photo, width=rendition.width, format=rendition.format
+                )
+                name = storage.save(name, ContentFile(rendition.data))
+                created += _rendition_record(
+                    photo,
+                    rendition.width,
+                    rendition.format,
+                    name,
+                    rendition.height,
+                    len(rendition.data),
+                )
+
+        _photo_set_status(photo, PhotoStatus.READY)
+    if created:
+        logger.info("Made %d renditions of photo %s", created, photo_id)
+    return created
+
+
+def _read(field_file) -> bytes:
+    with field_file.storage.open(field_file.name, "rb") as stored:
+        return stored.read()
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    from PIL import Image
+
+    from news import imaging
+
+    try:
+        with Image.open(io.BytesIO(data), formats=imaging.ACCEPTED_FORMATS) as img:
+            return img.size
+    except Exception:  # noqa: BLE001 - any parser error means "does not decode"
+        return None
+
+
+def _rendition_record(
+    photo: Photo, width: int, fmt: str, name: str, height: int, size: int
+) -> int:
+    _rendition, created = Rendition.objects.get_or_create(
+        photo=photo,
+        width=width,
+        format=fmt,
+        defaults={"height": height, "file": name, "bytes": size},
+    )
+    return int(created)
+
+
+def photo_renditions_sweep(
+    *, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH
+) -> int:
+    """Re-queue photos still waiting for renditions; returns how many.
+
+    For tasks that were never enqueued (Redis down at upload) or were lost
+    with their worker. Photos a rendition task holds right now are skipped
+    (skip_locked), and at most `limit` are queued per run: the next run
+    carries on. Queuing one twice is harmless: the task changes nothing the
+    second time.
+    """
+    with transaction.atomic():
+        photo_ids = list(
+            selectors.photos_missing_renditions(older_than=older_than, limit=limit)
+        )
+        for photo_id in photo_ids:
+            _on_commit_renditions(photo_id=photo_id)
+    if photo_ids:
+        logger.info("Re-queued %d photos missing renditions", len(photo_ids))
+    return len(photo_ids)

@@ -1,0 +1,36 @@
+"""Side effects of news rows, wired in news.apps.NewsConfig.ready.
+
+Only file clean-up lives here: when a photo or rendition row is deleted (by
+photo_delete, by a post's deletion cascading, or from a shell) its file is
+removed through the storage API once the deletion is committed. A rolled-back
+deletion keeps its files.
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _delete_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # noqa: BLE001 - an orphan file must not fail the request
+        logger.warning("Could not delete file %s", name, exc_info=True)
+
+
+def delete_file_on_commit(field_file, *, using: str) -> None:
+    if field_file and field_file.name:
+        transaction.on_commit(
+            partial(_delete_file, field_file.storage, field_file.name), using=using
+        )
+
+
+def photo_deleted(sender, instance, using, **kwargs) -> None:
+    delete_file_on_commit(instance.image, using=using)
+
+
+def rendition_deleted(sender, instance, using, **kwargs) -> None:
+    delete_file_on_commit(instance.file, using=using)
