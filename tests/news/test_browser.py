@@ -1,11 +1,13 @@
 """The whole path in a real browser: write in CKEditor, submit, approve, read.
 
-Debian's Chromium through pytest-playwright and Django's live_server.
+Debian's Chromium through pytest-playwright and Django's live_server; the photo
+test also runs the real Celery worker, which makes the renditions.
 Screenshots go to /tmp (dashboard, editor, article) for a human look.
 """
 
 import os
 import re
+import time
 
 import pytest
 
@@ -14,8 +16,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from PIL import Image  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from news.models import Category, PhotoKind, Post, PostStatus  # noqa: E402
+from news.models import Category, PhotoKind, PhotoStatus, Post, PostStatus  # noqa: E402
 from tests.factories import EditorFactory, UserFactory  # noqa: E402
+from tests.news.images import upload  # noqa: E402
 from units.models import Role  # noqa: E402
 
 PASSWORD = "rahasia-uji-123"
@@ -169,3 +172,92 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_
     expect(page.get_by_role("link", name=post.title)).to_be_visible()
     page.screenshot(path="/tmp/home.png", full_page=True)
     assert not [e for e in console_errors if "ckeditor" in e.lower()], console_errors
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def serve_media(route, request):
+    """Media from the storage API: the live server serves static files only."""
+    from django.core.files.storage import default_storage
+
+    name = request.url.split("/media/", 1)[1].split("?", 1)[0]
+    if not default_storage.exists(name):
+        route.fulfill(status=404)
+        return
+    with default_storage.open(name, "rb") as stored:
+        body = stored.read()
+    content_type = {"webp": "image/webp", "png": "image/png"}.get(
+        name.rsplit(".", 1)[-1], "image/jpeg"
+    )
+    route.fulfill(status=200, body=body, content_type=content_type)
+
+
+def test_cover_photo_uploaded_in_the_form_is_shown_with_srcset(
+    live_server, celery_worker, page, tmp_path
+):
+    category = Category.objects.create(name="Pembinaan", slug="pembinaan")
+    contributor = UserFactory(username="humas.cipinang", role=Role.CONTRIBUTOR)
+    editor = EditorFactory(username="redaksi.foto", is_superuser=True)
+    base = live_server.url
+    page.route("**/media/**", serve_media)
+    photo_path = tmp_path / "IMG_2024.jpg"
+    photo_path.write_bytes(upload("JPEG", (2000, 1333)).read())
+
+    log_in(page, base, contributor.username)
+    page.get_by_role("link", name=re.compile("Tulis berita")).first.click()
+    page.fill("#id_title", "Warga binaan Lapas Cipinang membatik")
+    page.fill("#id_lead", "Dua puluh warga binaan belajar membatik tulis.")
+    editable = page.locator(".ck-editor__editable")
+    expect(editable).to_be_visible(timeout=15000)
+    editable.click()
+    page.keyboard.type("Pelatihan membatik berlangsung tiga hari.")
+    page.select_option("#id_category", str(category.pk))
+    page.set_input_files("#id_sampul-file", str(photo_path))
+    page.fill("#id_sampul-alt_text", "Warga binaan membatik kain di bengkel kerja")
+    page.fill("#id_sampul-caption", "Pelatihan membatik hari pertama")
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.locator(".message-success")).to_contain_text("Draf berita tersimpan")
+
+    post = Post.objects.get()
+    photo = post.photos.get()
+    assert photo.kind == PhotoKind.COVER
+    # The worker makes the renditions once the upload is committed.
+    assert wait_for(lambda: post.photos.filter(status=PhotoStatus.READY).exists())
+    assert photo.renditions.count() == 8
+    page.get_by_role("button", name="Kirim ke redaksi").click()
+    expect(page.locator(".badge")).to_have_text("Menunggu redaksi")
+    log_out(page)
+
+    log_in(page, base, editor.username, path="/admin/login/")
+    approve_in_newsroom(page, base, post)
+    log_out(page)
+
+    page.goto(base + post.get_absolute_url())
+    cover = page.locator("figure.cover picture")
+    source = cover.locator("source[type='image/webp']")
+    expect(source).to_have_attribute(
+        "srcset", re.compile(r"/320\.webp 320w, .+/640\.webp 640w, .+ 1600w$")
+    )
+    img = cover.locator("img")
+    expect(img).to_have_attribute("alt", "Warga binaan membatik kain di bengkel kerja")
+    expect(img).to_have_attribute("srcset", re.compile(r"/1024\.jpg 1024w"))
+    expect(img).to_have_attribute("width", "1024")
+    expect(img).to_have_attribute("height", str(round(1333 * 1024 / 2000)))
+    expect(img).to_have_attribute("loading", "eager")
+    # The browser loaded a WebP rendition, not a broken image.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=img.element_handle()
+    )
+    current = img.evaluate("img => img.currentSrc")
+    assert "/media/renditions/" in current and current.endswith(".webp"), current
+    expect(page.locator("figure.cover figcaption")).to_contain_text(
+        "Pelatihan membatik hari pertama"
+    )
+    page.screenshot(path="/tmp/article-photo.png", full_page=True)
