@@ -287,6 +287,8 @@ class Photo(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("foto")
         verbose_name_plural = _("foto")
+        # The sweeper looks for photos still pending after a few minutes.
+        indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             # At most one cover per post.
             models.UniqueConstraint(

@@ -228,7 +228,9 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Originals wait here, never served, until they are re-encoded clean.
+    # Never served. The portal keeps no raw upload at all (photo_upload
+    # re-encodes it without metadata in the request); this storage is for
+    # anything that must stay private, and the tests check it stays empty.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
