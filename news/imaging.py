@@ -592,7 +592,7 @@ def _resize(
     if len(strips) == 1:
         fn, *args = strips[0]
         return fn(*args)
-    out = Image.new(img.mode, size)
+    out = Image.new(img.mode, size, None)  # no fill: every row is pasted
     if pool is None:
         for top, (fn, *args) in zip(bounds, strips, strict=False):
             out.paste(fn(*args), (0, top))
