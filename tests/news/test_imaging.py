@@ -234,14 +234,23 @@ def test_markup_inside_jpeg_comment_rejected():
     rejected(buf, "suspicious_content")
 
 
-def test_markup_split_across_scan_chunks_is_found(monkeypatch):
-    monkeypatch.setattr(imaging, "_SCAN_CHUNK", 4096)
-    data = encode(photo(), "PNG").getvalue()
+def test_markup_appended_to_a_large_photo_is_found():
+    big = b"\xff" * (3 * 1024 * 1024)
     payload = b"<script>alert(1)</script>"
-    # Put the marker across a chunk boundary.
-    cut = (len(data) // 4096) * 4096 + 4096 - 3
-    data = data.ljust(cut, b"\x00") + payload
-    rejected(io.BytesIO(data), "suspicious_content")
+    assert imaging._contains_markup(io.BytesIO(big + payload), 20 * 1024 * 1024)
+    # Also when a long page is appended, its first tag well before the end.
+    page = b"<html><body>" + b"Berita palsu. " * 20_000 + b"</body></html>"
+    assert imaging._contains_markup(io.BytesIO(big + page), 20 * 1024 * 1024)
+
+
+def test_marker_bytes_deep_inside_pixel_data_do_not_reject_a_photo():
+    # Compressed pixel data of a big photo contains "<svg " by chance now and
+    # then; only the metadata head and the appended tail are scanned.
+    head = b"\x00" * (imaging._SCAN_HEAD + 100)
+    middle = b"<svg " + b"\x00" * 100
+    tail = b"\x00" * (imaging._SCAN_TAIL + 100)
+    data = head + middle + tail
+    assert not imaging._contains_markup(io.BytesIO(data), 20 * 1024 * 1024)
 
 
 def test_svg_rejected():
