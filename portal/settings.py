@@ -227,7 +227,16 @@ PRIVATE_MEDIA_ROOT = Path(
     env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
 )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Any Django storage by configuration alone, e.g. django-storages' S3:
+    # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+    # MEDIA_STORAGE_OPTIONS='{"bucket_name": "berita-media", ...}'.
+    "default": {
+        "BACKEND": env.str(
+            "MEDIA_STORAGE_BACKEND",
+            default="django.core.files.storage.FileSystemStorage",
+        ),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     # Never served. The portal keeps no raw upload at all (photo_upload
     # re-encodes it without metadata in the request); this storage is for
     # anything that must stay private, and the tests check it stays empty.

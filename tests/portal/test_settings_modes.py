@@ -32,6 +32,7 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
     "embedded": settings.EMBEDDED_MODE,
+    "storage": settings.STORAGES["default"],
 }))
 """
 
@@ -149,3 +150,17 @@ def test_check_deploy_warns_with_debug_on(tmp_path):
 
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout
+
+
+def test_media_storage_is_chosen_by_configuration_alone(tmp_path):
+    # The same two variables select django-storages' S3 backend in production.
+    shown, _stderr = show_settings(
+        tmp_path,
+        MEDIA_STORAGE_BACKEND="django.core.files.storage.InMemoryStorage",
+        MEDIA_STORAGE_OPTIONS='{"base_url": "https://media.example.go.id/"}',
+    )
+
+    assert shown["storage"] == {
+        "BACKEND": "django.core.files.storage.InMemoryStorage",
+        "OPTIONS": {"base_url": "https://media.example.go.id/"},
+    }
