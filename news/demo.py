@@ -12,17 +12,27 @@ Units without a demo account get a passwordless author account
 dummy backend while the demo loads (in-process tasks only).
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TextIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 
 from news import services
-from news.models import Category, Post, PostAction, PostEvent, PostStatus, Programme
+from news.models import (
+    Category,
+    PhotoKind,
+    Post,
+    PostAction,
+    PostEvent,
+    PostStatus,
+    Programme,
+)
 from units.models import Role, Unit, User
 from units.names import normalize_unit_name
 from units.services import user_set_role
@@ -610,6 +620,35 @@ def _backdate(post: Post, *, submitted: datetime, published: datetime | None) ->
         )
 
 
+# The first posts get a generated cover, so the demo site shows the photo
+# pipeline (renditions, <picture>) without shipping photographs.
+DEMO_COVERS = 12
+COVER_COLOURS = [
+    ((11, 37, 69), (201, 162, 39)),
+    ((19, 49, 92), (110, 168, 214)),
+    ((30, 90, 60), (220, 200, 120)),
+    ((120, 40, 40), (240, 190, 120)),
+]
+
+
+def _demo_cover(spec: DemoPost) -> SimpleUploadedFile:
+    """A 1600x1000 JPEG with a gradient and the category and unit names."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    dark, light = COVER_COLOURS[sum(map(ord, spec.category)) % len(COVER_COLOURS)]
+    mask = Image.linear_gradient("L").rotate(45, expand=True).resize((1600, 1000))
+    image = Image.composite(
+        Image.new("RGB", mask.size, light), Image.new("RGB", mask.size, dark), mask
+    )
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.load_default(size=72), ImageFont.load_default(size=40)
+    draw.text((80, 720), spec.category.replace("-", " ").upper(), font=small)
+    draw.text((80, 790), spec.unit, font=big, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile("sampul.jpg", buffer.getvalue(), "image/jpeg")
+
+
 def _load_one(spec: DemoPost, index: int, *, unit: Unit, editor: User | None) -> Post:
     author = _author_for(unit)
     category = Category.objects.get(slug=spec.category)
@@ -625,6 +664,17 @@ def _load_one(spec: DemoPost, index: int, *, unit: Unit, editor: User | None) ->
         event_date=when.date() - timedelta(days=1) if spec.on is None else spec.on,
         location=spec.location,
     )
+    if index < DEMO_COVERS:
+        services.photo_upload(
+            unit=unit,
+            actor=author,
+            file=_demo_cover(spec),
+            kind=PhotoKind.COVER,
+            post=post,
+            alt_text="Ilustrasi berita: %s" % spec.title,
+            caption="Gambar ilustrasi untuk data demo.",
+            credit="Humas %s" % unit.place,
+        )
     if spec.status == S.DRAFT:
         return post
     post = services.post_submit(post=post, actor=author)
