@@ -387,7 +387,7 @@ def _row_fields(cells: dict[str, str], regions: dict[str, Region]) -> dict:
         raise RowError(_("Kolom kanwil wajib diisi."))
     region = regions.get(_region_key(region_text))
     if region is None:
-        raise RowError(_("Kanwil tidak dikenal: \u201c%s\u201d.") % region_text)
+        raise RowError(_("Kanwil tidak dikenal: “%s”.") % region_text)
 
     name = cells.get("nama", "")
     unit_type = _choice(cells.get("jenis", ""), _type_value, _("jenis"))
@@ -464,7 +464,7 @@ def _choice(text: str, to_value: Callable[[str], str | None], label) -> str:
     value = to_value(" ".join(text.casefold().split()))
     if value is None:
         raise RowError(
-            _("%(column)s tidak dikenal: \u201c%(value)s\u201d.")
+            _("%(column)s tidak dikenal: “%(value)s”.")
             % {"column": str(label).capitalize(), "value": text}
         )
     return value
@@ -564,7 +564,7 @@ def _header_problem(columns: list[str]) -> str:
 
 def _encoding_reason(line: int) -> str:
     return _(
-        "Baris %d bukan teks UTF-8; simpan berkas sebagai \u201cCSV UTF-8\u201d."
+        "Baris %d bukan teks UTF-8; simpan berkas sebagai “CSV UTF-8”."
     ) % (line,)
 
 
