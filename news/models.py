@@ -181,7 +181,13 @@ class PostAction(models.TextChoices):
 
 
 class PostEvent(models.Model):
-    """One audit row per transition or editorial decision; never edited."""
+    """One audit row per transition or editorial decision.
+
+    Its content is never edited. It is also the mail outbox (news.notifications):
+    notified_at stays empty until the mail the event calls for went out, or it
+    was known that nobody was to be mailed; events that call for no mail are
+    settled when they are written.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -200,11 +206,20 @@ class PostEvent(models.Model):
     )
     comment = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    notified_at = models.DateTimeField(_("pemberitahuan selesai"), null=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("riwayat berita")
         verbose_name_plural = _("riwayat berita")
+        indexes = [
+            # The resend job's lookup: only the few events still owed a mail.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(notified_at__isnull=True),
+                name="news_postevent_unnotified",
+            ),
+        ]
 
     def __str__(self) -> str:
         return "%s: %s" % (self.post_id, self.get_action_display())
@@ -229,6 +244,28 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return "%s (%s)" % (self.title, self.created_at)
+
+
+class EditorDigest(models.Model):
+    """The daily digest one editor was sent on one day: it goes out only once."""
+
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ringkasan harian terkirim")
+        verbose_name_plural = _("ringkasan harian terkirim")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["editor", "day"], name="editor_digest_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.editor_id, self.day)
 
 
 def photo_upload_to(instance, filename: str) -> str:

@@ -1,13 +1,25 @@
-"""E-mail about posts: to the unit on decisions, to editors on new submissions.
+"""E-mail about posts, with PostEvent as the outbox.
 
-Services call the `on_commit_*` helpers inside their transaction; the task is
-enqueued only once the decision is committed, and a broker outage is logged,
-never raised: the decision stands and the request carries on. The tasks
-(news.tasks) call the `*_send` functions below, which read everything fresh
-from the database by id.
+Who is told what, one event at a time:
+- a decision on a post (services.NOTIFIED_ACTIONS): the unit's contributors
+  and head(s);
+- a submission that reached the editors (SUBMIT to SUBMITTED, HEAD_APPROVE):
+  the editors who want immediate mail (the others get the daily digest);
+- a submission waiting for the head of unit (SUBMIT to HEAD_REVIEW): the
+  unit's head(s).
+
+Services write the event and call `on_commit_notify` inside their
+transaction; the task is enqueued only once the decision is committed. A
+broker outage is logged, never raised: the decision stands and the request
+carries on. The event keeps notified_at empty until its task has sent the
+mail (or found nobody to tell), so `pending_notifications_resend`, run by beat
+every few minutes, re-queues what an outage or a dead worker left behind.
+Sending is idempotent: the task locks the event and sends nothing when it is
+already settled, so a redelivered or re-queued task mails no one twice.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -20,11 +32,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from news.models import Post, PostAction, PostEvent, PostStatus
+from news.models import EditorDigest, Post, PostAction, PostEvent, PostStatus
 from news.sanitize import header_safe
 from units.models import UNIT_ROLES, Role, User
 
 logger = logging.getLogger(__name__)
+
+# An event still unsettled this long after it was written lost its task.
+RESEND_AFTER = timedelta(minutes=2)
+RESEND_BATCH = 500
 
 
 # --- Enqueueing ----------------------------------------------------------------
@@ -34,7 +50,8 @@ def enqueue(task, *args) -> bool:
     """task.delay(*args), but a broker that is down only gets logged.
 
     Called after commit: the decision is already saved, so failing the request
-    (or the task that published) would only hide that it succeeded.
+    (or the task that published) would only hide that it succeeded. The event
+    stays unsettled and pending_notifications_resend queues it again.
     """
     try:
         task.delay(*args)
@@ -46,19 +63,71 @@ def enqueue(task, *args) -> bool:
     return True
 
 
-def on_commit_decision(*, event_id: int) -> None:
+def mail_task(*, action: str, to_status: str):
+    """The task that sends the mail an event calls for."""
     from news import tasks
 
-    transaction.on_commit(partial(enqueue, tasks.notify_decision, event_id))
+    if action == PostAction.SUBMIT and to_status == PostStatus.HEAD_REVIEW:
+        return tasks.notify_head_review
+    if action in (PostAction.SUBMIT, PostAction.HEAD_APPROVE):
+        return tasks.notify_new_submission
+    return tasks.notify_decision
 
 
-def on_commit_new_submission(*, post_id: int) -> None:
-    from news import tasks
+def on_commit_notify(*, event: PostEvent) -> None:
+    """Enqueue the event's mail once the caller's transaction is committed."""
+    task = mail_task(action=event.action, to_status=event.to_status)
+    transaction.on_commit(partial(enqueue, task, event.pk))
 
-    transaction.on_commit(partial(enqueue, tasks.notify_new_submission, post_id))
+
+def _enqueue_pending(pending: list[tuple[int, str, str]]) -> None:
+    for done, (event_id, action, to_status) in enumerate(pending):
+        if not enqueue(mail_task(action=action, to_status=to_status), event_id):
+            # Still down: the rest would only fail the same way.
+            logger.warning(
+                "Broker unavailable; %d notifications left for the next run",
+                len(pending) - done,
+            )
+            return
+
+
+def pending_notifications_resend(
+    *, older_than: timedelta = RESEND_AFTER, limit: int = RESEND_BATCH
+) -> int:
+    """Queue again the mail of events still unsettled; returns how many.
+
+    For tasks that were never enqueued (Redis down when the decision was
+    committed) or were lost with their worker. At most `limit` events per run,
+    oldest first; the next run carries on. Events a mail task holds right now
+    are skipped (skip_locked). Queuing one twice is harmless: the task sends
+    nothing for an event already settled.
+    """
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        pending = list(
+            PostEvent.objects.select_for_update(skip_locked=True)
+            .filter(notified_at__isnull=True, created_at__lt=cutoff)
+            .order_by("created_at", "pk")
+            .values_list("pk", "action", "to_status")[:limit]
+        )
+        if pending:
+            transaction.on_commit(partial(_enqueue_pending, pending))
+    if pending:
+        logger.info("Re-queued the mail of %d events", len(pending))
+    return len(pending)
 
 
 # --- Recipients ----------------------------------------------------------------
+
+
+def head_recipients(*, post: Post, exclude_user_id: int | None = None) -> QuerySet:
+    """The unit's active head(s) that have an e-mail address."""
+    users = User.objects.filter(
+        unit_id=post.unit_id, role=Role.HEAD, is_active=True
+    ).exclude(email="")
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.order_by("pk")
 
 
 def unit_recipients(*, post: Post, exclude_user_id: int | None = None) -> QuerySet:
@@ -131,80 +200,137 @@ def _name(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def decision_mail_send(*, event_id: int) -> int:
-    """Tell the unit about a decision on its post; returns the messages sent."""
-    with translation.override(settings.LANGUAGE_CODE):
+def _event_mail_send(
+    *, event_id: int, messages_for: Callable[[PostEvent], list[EmailMessage]]
+) -> int:
+    """Send an event's mail once; returns the messages sent.
+
+    The event row stays locked while the mail goes out, so a second task for
+    it (redelivered, or queued again by the resend job) waits and then finds
+    it settled. An SMTP error rolls back and propagates: the event stays
+    unsettled and the task retries (or the resend job queues it again).
+    """
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         event = (
-            PostEvent.objects.select_related("post__unit", "actor")
+            PostEvent.objects.select_for_update(of=("self",))
+            .select_related(
+                "post__unit__region", "post__category", "post__author", "actor"
+            )
             .filter(pk=event_id)
             .first()
         )
         if event is None:  # the post was deleted meanwhile
             return 0
-        post = event.post
-        context = {
-            "event": event,
-            "post": post,
-            "action_label": event.get_action_display(),
-            "actor_name": _name(event.actor),
-            "post_url": _url("news:post", pk=post.pk),
-            "public_url": (
-                _absolute(post.get_absolute_url())
-                if post.status == PostStatus.PUBLISHED
-                else ""
-            ),
-        }
-        subject = _("Berita %(action)s: %(title)s") % {
-            "action": event.get_action_display(),
-            "title": post.title,
-        }
-        messages = [
-            _message(
-                subject=subject,
-                template="news/email/decision.txt",
-                context={**context, "recipient_name": _name(user)},
-                to=user.email,
-            )
-            for user in unit_recipients(post=post, exclude_user_id=event.actor_id)
-        ]
-        return _send(messages)
-
-
-def submission_mail_send(*, post_id: int) -> int:
-    """Tell the editors who want immediate mail about a new submission."""
-    with translation.override(settings.LANGUAGE_CODE):
-        post = (
-            Post.objects.select_related("unit__region", "category", "author")
-            .filter(pk=post_id)
-            .first()
-        )
-        if post is None or post.status != PostStatus.SUBMITTED:
-            # Withdrawn or already decided before the mail left: nothing to say.
+        if event.notified_at is not None:
+            logger.info("Mail of event %s already settled; nothing sent", event_id)
             return 0
-        context = {
-            "post": post,
-            "author_name": _name(post.author),
-            "admin_url": _url("admin:news_post_change", object_id=post.pk),
-        }
-        subject = _("Kiriman baru dari %(unit)s: %(title)s") % {
-            "unit": post.unit.name,
-            "title": post.title,
-        }
-        messages = [
-            _message(
-                subject=subject,
-                template="news/email/new_submission.txt",
-                context={**context, "recipient_name": _name(user)},
-                to=user.email,
-            )
-            for user in editor_recipients(digest=False)
-        ]
-        return _send(messages)
+        sent = _send(messages_for(event))
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return sent
+
+
+def _decision_messages(event: PostEvent) -> list[EmailMessage]:
+    post = event.post
+    context = {
+        "event": event,
+        "post": post,
+        "action_label": event.get_action_display(),
+        "actor_name": _name(event.actor),
+        "post_url": _url("news:post", pk=post.pk),
+        "public_url": (
+            _absolute(post.get_absolute_url())
+            if post.status == PostStatus.PUBLISHED
+            else ""
+        ),
+    }
+    subject = _("Berita %(action)s: %(title)s") % {
+        "action": event.get_action_display(),
+        "title": post.title,
+    }
+    return [
+        _message(
+            subject=subject,
+            template="news/email/decision.txt",
+            context={**context, "recipient_name": _name(user)},
+            to=user.email,
+        )
+        for user in unit_recipients(post=post, exclude_user_id=event.actor_id)
+    ]
+
+
+def _submission_messages(event: PostEvent) -> list[EmailMessage]:
+    post = event.post
+    if post.status != PostStatus.SUBMITTED:
+        # Withdrawn or already decided before the mail left: nothing to say.
+        return []
+    context = {
+        "post": post,
+        "author_name": _name(post.author),
+        "admin_url": _url("admin:news_post_change", object_id=post.pk),
+    }
+    subject = _("Kiriman baru dari %(unit)s: %(title)s") % {
+        "unit": post.unit.name,
+        "title": post.title,
+    }
+    return [
+        _message(
+            subject=subject,
+            template="news/email/new_submission.txt",
+            context={**context, "recipient_name": _name(user)},
+            to=user.email,
+        )
+        for user in editor_recipients(digest=False)
+    ]
+
+
+def _head_review_messages(event: PostEvent) -> list[EmailMessage]:
+    post = event.post
+    if post.status != PostStatus.HEAD_REVIEW:
+        # Withdrawn or already decided by the head: nothing to ask.
+        return []
+    context = {
+        "post": post,
+        "author_name": _name(post.author),
+        "post_url": _url("news:post", pk=post.pk),
+    }
+    subject = _("Menunggu persetujuan Anda: %(title)s") % {"title": post.title}
+    return [
+        _message(
+            subject=subject,
+            template="news/email/head_review.txt",
+            context={**context, "recipient_name": _name(user)},
+            to=user.email,
+        )
+        for user in head_recipients(post=post, exclude_user_id=event.actor_id)
+    ]
+
+
+def decision_mail_send(*, event_id: int) -> int:
+    """Tell the unit about a decision on its post; returns the messages sent."""
+    return _event_mail_send(event_id=event_id, messages_for=_decision_messages)
+
+
+def submission_mail_send(*, event_id: int) -> int:
+    """Tell the editors who want immediate mail about a post that reached them."""
+    return _event_mail_send(event_id=event_id, messages_for=_submission_messages)
+
+
+def head_review_mail_send(*, event_id: int) -> int:
+    """Ask the unit's head(s) to approve a submission before it goes on."""
+    return _event_mail_send(event_id=event_id, messages_for=_head_review_messages)
 
 
 def editor_digest_send(*, now: datetime | None = None) -> int:
-    """The daily digest: what units submitted in the last 24 hours."""
+    """The daily digest: what units submitted in the last 24 hours.
+
+    Each editor gets it once a day (EditorDigest, unique per editor and day,
+    written in the same transaction as the send): a redelivered or repeated
+    run mails nobody twice, and after an SMTP error the retry mails only
+    those who did not get it.
+    """
     now = now or timezone.now()
+    day = timezone.localdate(now)
     since = now - timedelta(hours=24)
     with translation.override(settings.LANGUAGE_CODE):
         # Posts that reached the editors in the window, whatever became of
@@ -233,13 +359,20 @@ def editor_digest_send(*, now: datetime | None = None) -> int:
         subject = _("Ringkasan kiriman 24 jam terakhir: %(count)d berita") % {
             "count": len(posts)
         }
-        messages = [
-            _message(
-                subject=subject,
-                template="news/email/editor_digest.txt",
-                context={**context, "recipient_name": _name(user)},
-                to=user.email,
-            )
-            for user in editor_recipients(digest=True)
-        ]
-        return _send(messages)
+        sent = 0
+        with get_connection(fail_silently=False) as connection:
+            for user in editor_recipients(digest=True):
+                with transaction.atomic():
+                    _digest, created = EditorDigest.objects.get_or_create(
+                        editor=user, day=day
+                    )
+                    if not created:
+                        continue  # sent by an earlier run today
+                    message = _message(
+                        subject=subject,
+                        template="news/email/editor_digest.txt",
+                        context={**context, "recipient_name": _name(user)},
+                        to=user.email,
+                    )
+                    sent += connection.send_messages([message]) or 0
+        return sent

@@ -2,7 +2,9 @@
 
 Periodic ones are scheduled in portal/settings.py (CELERY_BEAT_SCHEDULE).
 Mail tasks retry with exponential backoff on I/O errors only (SMTP errors are
-OSErrors too); they only read, so a failure never touches a decision. The
+OSErrors too); they never touch a decision. A post's mail is keyed on its
+PostEvent, which is settled once the mail went out, so a redelivered task or
+one queued again by resend_pending_notifications sends nothing twice. The
 rendition task retries on storage errors (OSError) only: a photo that does not
 decode is marked FAILED by the service instead, since retrying cannot help.
 """
@@ -17,11 +19,21 @@ MAIL_TASK_OPTIONS = {
     "acks_late": True,
     "autoretry_for": (SMTPException, OSError),
     "retry_backoff": True,  # 1 s, 2 s, 4 s ... with jitter
-    "retry_backoff_max": 900,
     "retry_jitter": True,
-    "max_retries": 12,  # about an hour and a half of trying in all
+    # Half a minute of retries at most: a longer SMTP outage is bridged by
+    # resend_pending_notifications every five minutes, and a long retry chain
+    # here would only pile up beside the copies it queues.
+    "retry_backoff_max": 30,
+    "max_retries": 5,
     "soft_time_limit": 60,
     "time_limit": 90,
+}
+# The digest has no outbox to fall back on: it keeps retrying for about an
+# hour and a half (it mails each editor once a day however often it runs).
+DIGEST_TASK_OPTIONS = {
+    **MAIL_TASK_OPTIONS,
+    "retry_backoff_max": 900,
+    "max_retries": 12,
 }
 
 
@@ -32,12 +44,32 @@ def notify_decision(event_id: int) -> int:
 
 
 @shared_task(name="news.tasks.notify_new_submission", **MAIL_TASK_OPTIONS)
-def notify_new_submission(post_id: int) -> int:
-    """Mail the editors who want immediate mail about a new submission."""
-    return notifications.submission_mail_send(post_id=post_id)
+def notify_new_submission(event_id: int) -> int:
+    """Mail the editors who want immediate mail about a submission (its event)."""
+    return notifications.submission_mail_send(event_id=event_id)
 
 
-@shared_task(name="news.tasks.send_editor_digest", **MAIL_TASK_OPTIONS)
+@shared_task(name="news.tasks.notify_head_review", **MAIL_TASK_OPTIONS)
+def notify_head_review(event_id: int) -> int:
+    """Mail the unit's head(s) a submission that waits for their approval."""
+    return notifications.head_review_mail_send(event_id=event_id)
+
+
+@shared_task(
+    name="news.tasks.resend_pending_notifications",
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def resend_pending_notifications() -> int:
+    """Queue again mail that was never sent (every 5 minutes, bounded).
+
+    No retries: the next run is the retry.
+    """
+    return notifications.pending_notifications_resend()
+
+
+@shared_task(name="news.tasks.send_editor_digest", **DIGEST_TASK_OPTIONS)
 def send_editor_digest() -> int:
     """Mail the digest-preferring editors the last 24 hours of submissions."""
     return notifications.editor_digest_send()

@@ -166,7 +166,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.sweep_missing_renditions",
         "schedule": 600.0,
     },
-    # Every morning at 07:00 WIB (00:00 UTC): the editors' daily digest.
+    # Every 5 minutes: mail about posts that never went out because Redis was
+    # down when the decision was committed, or the worker died. Re-queues
+    # events still unsettled after two minutes (PostEvent.notified_at); the
+    # mail tasks send nothing for an event already settled.
+    "resend-pending-notifications": {
+        "task": "news.tasks.resend_pending_notifications",
+        "schedule": 300.0,
+    },
+    # Every morning at 07:00 WIB (00:00 UTC): the editors' daily digest (once
+    # per editor and day, however often the task runs).
     "send-editor-digest": {
         "task": "news.tasks.send_editor_digest",
         "schedule": crontab(hour=0, minute=0),

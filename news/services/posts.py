@@ -4,7 +4,9 @@ Every status move goes through `_transition_check` against the TRANSITIONS
 table, on a row locked with select_for_update inside one transaction that also
 writes exactly one PostEvent (the audit row). Mail is enqueued with
 transaction.on_commit, so it leaves only for decisions that were committed,
-and a mail that fails later can never undo one.
+and a mail that fails later can never undo one. The event is also the mail's
+outbox entry (MAILED_ACTIONS, news.notifications): nothing is lost when the
+broker is down at commit time.
 
 Who may do what (units.models.Role):
 - unit staff (contributor, head): their own unit's posts only: create, edit
@@ -97,6 +99,10 @@ NOTIFIED_ACTIONS = frozenset(
         PostAction.UNFEATURE,
     }
 )
+# Every event that calls for mail: the decisions above, and a submission on
+# its way (to the head of unit, or to the editors). Its PostEvent stays
+# unsettled (notified_at empty) until the mail went out.
+MAILED_ACTIONS = NOTIFIED_ACTIONS | {PostAction.SUBMIT, PostAction.HEAD_APPROVE}
 # Fields post_update accepts; status and dates only move through transitions.
 EDITABLE_FIELDS = frozenset(
     {"title", "lead", "body", "category", "tags", "programme", "event_date", "location"}
@@ -242,6 +248,7 @@ def _record(
     from_status: str,
     comment: str = "",
 ) -> PostEvent:
+    mailed = action in MAILED_ACTIONS
     event = PostEvent(
         post=post,
         actor=actor,
@@ -249,12 +256,15 @@ def _record(
         from_status=from_status,
         to_status=post.status,
         comment=comment,
+        # Nobody to tell: settled from the start, so the resend job skips it.
+        notified_at=None if mailed else timezone.now(),
     )
-    # actor is None for the scheduler's moves (the field is null, not blank).
-    event.full_clean(exclude=["actor"])
+    # actor is None for the scheduler's moves, and notified_at empty while
+    # mail is owed (both fields are null, not blank).
+    event.full_clean(exclude=["actor", "notified_at"])
     event.save()
-    if action in NOTIFIED_ACTIONS:
-        notifications.on_commit_decision(event_id=event.pk)
+    if mailed:
+        notifications.on_commit_notify(event=event)
     return event
 
 
@@ -497,9 +507,8 @@ def post_submit(*, post: Post, actor: User) -> Post:
     post.status = S.HEAD_REVIEW if needs_head else S.SUBMITTED
     post.submitted_at = now
     _save(post, update_fields=["status", "submitted_at"])
+    # Mails the editors, or the unit's head(s) when it waits for them.
     _record(post=post, actor=actor, action=PostAction.SUBMIT, from_status=from_status)
-    if post.status == S.SUBMITTED:
-        notifications.on_commit_new_submission(post_id=post.pk)
     return post
 
 
@@ -514,10 +523,10 @@ def post_head_approve(*, post: Post, actor: User) -> Post:
     # The editors' queue is oldest first by the time it reached them.
     post.submitted_at = timezone.now()
     _save(post, update_fields=["status", "submitted_at"])
+    # Mails the editors: the submission has reached them.
     _record(
         post=post, actor=actor, action=PostAction.HEAD_APPROVE, from_status=from_status
     )
-    notifications.on_commit_new_submission(post_id=post.pk)
     return post
 
 

@@ -338,7 +338,8 @@ def test_submit_sends_to_editors(
         S.DRAFT,
         S.SUBMITTED,
     )
-    assert enqueued == [("news.tasks.notify_new_submission", (post.pk,))]
+    assert enqueued == [("news.tasks.notify_new_submission", (event.pk,))]
+    assert event.notified_at is None  # owed a mail until the task has sent it
 
 
 def test_resubmit_after_changes_requested(contributor):
@@ -358,7 +359,9 @@ def test_submit_goes_to_head_when_unit_requires_it(
         services.post_submit(post=post, actor=contributor)
     post.refresh_from_db()
     assert post.status == S.HEAD_REVIEW
-    assert enqueued == []
+    # The head is asked to approve it; the editors hear nothing yet.
+    event = events(post).get()
+    assert enqueued == [("news.tasks.notify_head_review", (event.pk,))]
 
     # The head's own post needs no second look.
     own = make_post(head)
@@ -465,7 +468,7 @@ def test_head_approves(
         head,
         S.HEAD_REVIEW,
     )
-    assert enqueued == [("news.tasks.notify_new_submission", (in_head_review.pk,))]
+    assert enqueued == [("news.tasks.notify_new_submission", (event.pk,))]
 
 
 @pytest.mark.parametrize("who", ["contributor", "other_head", "editor"])

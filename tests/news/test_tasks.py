@@ -176,15 +176,151 @@ def test_decision_stands_when_the_broker_is_down(
 
     assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
     assert "Could not enqueue news.tasks.notify_decision" in caplog.text
+    # Still owed: the resend job will queue it again.
+    assert PostEvent.objects.get(post=post).notified_at is None
+
+
+# --- No mail lost to a Redis outage ------------------------------------------------
+
+
+def unreachable_broker(task):
+    """task.delay, but publishing to a Redis nobody listens on (kombu's error)."""
+    from portal.celery import app
+
+    def delay(*args):
+        with app.connection_for_write("redis://127.0.0.1:9/0") as connection:
+            return task.apply_async(args, connection=connection)
+
+    return delay
+
+
+def age(event, minutes=3):
+    PostEvent.objects.filter(pk=event.pk).update(
+        created_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+def settled(event) -> bool:
+    event.refresh_from_db()
+    return event.notified_at is not None
+
+
+@WORKER
+def test_decision_mail_lost_to_a_broker_outage_is_resent_once(
+    celery_worker, mailoutbox, monkeypatch, caplog, author, category
+):
+    post = PostFactory(author=author, category=category, status=S.SUBMITTED)
+
+    with monkeypatch.context() as outage:
+        outage.setattr(
+            tasks.notify_decision, "delay", unreachable_broker(tasks.notify_decision)
+        )
+        services.post_approve(post=post, actor=EditorFactory())
+
+    # The decision is committed; its mail could not be queued.
+    assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
+    assert "Could not enqueue news.tasks.notify_decision" in caplog.text
+    assert "Error 111 connecting to 127.0.0.1:9" in caplog.text
+    event = PostEvent.objects.get(post=post)
+    assert event.notified_at is None
+    # Too recent for the resend job: its task may still be on its way.
+    assert tasks.resend_pending_notifications.delay().get(timeout=20) == 0
+    assert mailoutbox == []
+
+    age(event)
+    assert tasks.resend_pending_notifications.delay().get(timeout=20) == 1
+    assert wait_for(lambda: len(mailoutbox) == 1)
+    assert wait_for(lambda: settled(event))
+    assert mailoutbox[0].to == [author.email]
+    assert "disetujui dan diterbitkan" in mailoutbox[0].subject
+
+    # Run again, or the mail task redelivered: nothing more.
+    assert tasks.resend_pending_notifications.delay().get(timeout=20) == 0
+    assert tasks.notify_decision.delay(event.pk).get(timeout=20) == 0
+    assert len(mailoutbox) == 1
+
+
+@WORKER
+def test_submission_mail_lost_to_a_broker_outage_is_resent_once(
+    celery_worker, mailoutbox, monkeypatch, author, category
+):
+    editor = EditorFactory()
+    post = PostFactory(author=author, category=category)
+
+    with monkeypatch.context() as outage:
+        outage.setattr(
+            tasks.notify_new_submission,
+            "delay",
+            unreachable_broker(tasks.notify_new_submission),
+        )
+        services.post_submit(post=post, actor=author)
+
+    assert Post.objects.get(pk=post.pk).status == S.SUBMITTED
+    event = PostEvent.objects.get(post=post, action=PostAction.SUBMIT)
+    age(event)
+    assert tasks.resend_pending_notifications.delay().get(timeout=20) == 1
+    assert wait_for(lambda: settled(event))
+    assert [m.to for m in mailoutbox] == [[editor.email]]
+    assert mailoutbox[0].subject.startswith("[Ditjenpas] Kiriman baru dari")
+
+    assert tasks.resend_pending_notifications.delay().get(timeout=20) == 0
+    assert tasks.notify_new_submission.delay(event.pk).get(timeout=20) == 0
+    assert len(mailoutbox) == 1
+
+
+@WORKER
+def test_head_of_unit_is_asked_then_editors_told(celery_worker, mailoutbox, settings):
+    settings.SITE_URL = "https://berita.ditjenpas.go.id"
+    unit = UnitFactory(region=RegionFactory(), requires_head_approval=True)
+    author = UserFactory(unit=unit, first_name="Sari")
+    head = UserFactory(unit=unit, role="head", first_name="Budi")
+    editor = EditorFactory()
+    post = PostFactory(author=author, category=CategoryFactory())
+
+    services.post_submit(post=post, actor=author)
+
+    assert wait_for(lambda: len(mailoutbox) == 1)
+    message = mailoutbox[0]
+    assert message.to == [head.email]
+    assert message.subject == "[Ditjenpas] Menunggu persetujuan Anda: %s" % post.title
+    assert "Yth. Budi," in message.body
+    assert "https://berita.ditjenpas.go.id/dasbor/berita/%d/" % post.pk in message.body
+
+    mailoutbox.clear()
+    services.post_head_approve(post=post, actor=head)
+    assert wait_for(lambda: len(mailoutbox) == 1)
+    assert mailoutbox[0].to == [editor.email]
+    assert not PostEvent.objects.filter(notified_at__isnull=True).exists()
+
+
+@WORKER
+def test_redelivered_digest_mails_nobody_twice(
+    celery_worker, mailoutbox, author, category
+):
+    digest = EditorFactory(editor_digest=True)
+    post = PostFactory(author=author, category=category)
+    services.post_submit(post=post, actor=author)
+
+    assert tasks.send_editor_digest.delay().get(timeout=20) == 1
+    assert tasks.send_editor_digest.delay().get(timeout=20) == 0
+    assert [m.to for m in mailoutbox] == [[digest.email]]
 
 
 @pytest.mark.django_db
 def test_mail_tasks_retry_only_on_io_errors():
-    for task in (tasks.notify_decision, tasks.notify_new_submission):
+    mail_tasks = (
+        tasks.notify_decision,
+        tasks.notify_new_submission,
+        tasks.notify_head_review,
+        tasks.send_editor_digest,
+    )
+    for task in mail_tasks:
         assert set(task.autoretry_for) == {OSError, tasks.SMTPException}
         assert task.acks_late
         assert task.time_limit and task.soft_time_limit
     assert tasks.publish_due_posts.time_limit < 60
+    assert tasks.resend_pending_notifications.time_limit <= 60
+    assert not getattr(tasks.resend_pending_notifications, "autoretry_for", ())
 
 
 @pytest.mark.django_db
