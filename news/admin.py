@@ -2,8 +2,10 @@
 
 The admin declares and delegates: every decision, bulk action and text edit
 calls news.services, and a refusal (ValidationError) becomes a message.
-Regional reviewers see their province's posts read-only; unit staff work in
-the contributor dashboard and never see the admin.
+Editors write the body in the same CKEditor as the units, its images going to
+the post's own upload view (PostAdmin.upload_image_view). Regional reviewers
+see their province's posts read-only; unit staff work in the contributor
+dashboard and never see the admin.
 """
 
 import difflib
@@ -17,7 +19,12 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, F, IntegerField, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape, format_html
@@ -44,6 +51,8 @@ from news.models import (
 )
 from news.selectors import post_status_counts
 from news.services import EDITABLE_FIELDS
+from news.views import inline_image_upload
+from news.widgets import CKEditor5Widget
 from units.models import Role
 
 
@@ -235,6 +244,10 @@ class PostAdmin(admin.ModelAdmin):
     inlines = (PostEventInline,)
     actions = ("approve_and_publish", "request_changes")
 
+    class Media:
+        # CKEditor inside the admin's form rows (the widget brings its own).
+        css = {"all": ["css/admin_editor.css"]}
+
     # --- Who sees what ---------------------------------------------------------
 
     def get_queryset(self, request):
@@ -323,10 +336,15 @@ class PostAdmin(admin.ModelAdmin):
 
     # --- Editing text --------------------------------------------------------------
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 100})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            # Inline images are uploaded for this post, under its unit.
+            upload_url = reverse("admin:news_post_upload_image", args=[obj.pk])
+            kwargs["widgets"] = {
+                **kwargs.get("widgets", {}),
+                "body": CKEditor5Widget(upload_url=upload_url),
+            }
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         fields = {
@@ -394,6 +412,11 @@ class PostAdmin(admin.ModelAdmin):
                 name="news_post_decide",
             ),
             path(
+                "<path:object_id>/unggah-gambar/",
+                wrap(self.upload_image_view),
+                name="news_post_upload_image",
+            ),
+            path(
                 "<path:object_id>/revisi/",
                 wrap(self.revisions_view),
                 name="news_post_revisions",
@@ -456,6 +479,23 @@ class PostAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/news/post/decision.html", context)
+
+    # --- Inline images ---------------------------------------------------------------
+
+    def upload_image_view(self, request, object_id):
+        """CKEditor's upload endpoint on the change page: an inline photo of the post.
+
+        Whoever may change the post (an editor) may add images to its text, in
+        any status; the photo belongs to the post's unit. admin_view has
+        checked the login and the CSRF token (sent by editor.js as a header).
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._get_post_or_404(request, object_id)
+        if not self.has_change_permission(request, post):
+            message = _("Anda tidak berwenang mengubah berita ini.")
+            return JsonResponse({"error": {"message": str(message)}}, status=403)
+        return inline_image_upload(request, unit=post.unit, post=post)
 
     @staticmethod
     def _add_field_errors(form, exc: ValidationError) -> bool:

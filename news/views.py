@@ -397,33 +397,41 @@ def photo_remove(request, pk: int, photo_pk: int):
     return redirect("news:photos", pk=post.pk)
 
 
-@require_POST
-def upload_image(request):
-    """CKEditor's SimpleUploadAdapter endpoint: JSON in CKEditor's shape."""
-    user = request.user
-    if not user.is_authenticated or not user.is_unit_staff:
-        return JsonResponse(
-            {"error": {"message": str(_("Silakan masuk sebagai humas UPT."))}},
-            status=403,
-        )
+def _upload_error(message, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"message": str(message)}}, status=status)
+
+
+def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
+    """Store CKEditor's upload as an inline photo; JSON in CKEditor's shape.
+
+    Shared by the contributors' endpoint below and the newsroom's (admin)
+    one; news.services.photo_upload decides who may add a photo where.
+    """
     upload = request.FILES.get("upload")
     if upload is None:
-        return JsonResponse(
-            {"error": {"message": str(_("Tidak ada berkas gambar yang dikirim."))}},
-            status=400,
-        )
+        return _upload_error(_("Tidak ada berkas gambar yang dikirim."), 400)
     try:
         photo = services.photo_upload(
-            unit=user.unit,
-            actor=user,
+            unit=unit,
+            actor=request.user,
             file=upload,
             kind=PhotoKind.INLINE,
             alt_text=str(INLINE_ALT_TEXT),
+            post=post,
         )
     except ValidationError as exc:
-        return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
+        return _upload_error(" ".join(exc.messages), 400)
     # Extra keys reach CKEditor's uploadComplete: editor.js sets the alt text.
     return JsonResponse({"url": photo.image.url, "alt": photo.alt_text})
+
+
+@require_POST
+def upload_image(request):
+    """CKEditor's SimpleUploadAdapter endpoint for unit staff."""
+    user = request.user
+    if not user.is_authenticated or not user.is_unit_staff:
+        return _upload_error(_("Silakan masuk sebagai humas UPT."), 403)
+    return inline_image_upload(request, unit=user.unit)
 
 
 # --- Public site ------------------------------------------------------------------

@@ -51,6 +51,13 @@ SWEEP_BATCH = 200
 
 
 def _require_photo_rights(actor: User, unit_id: int, post: Post | None) -> None:
+    """Who may add or remove a unit's photo (of `post`, when it has one).
+
+    Editors: any unit's photos, on a post in any status, as post_update lets
+    them change its text at any time (the newsroom's CKEditor adds inline
+    images to submitted and published posts). Unit staff: their own unit's
+    only, and on a post only while the text is theirs (EDITABLE_BY_UNIT).
+    """
     _require_active(actor)
     if actor.is_editor:
         return

@@ -1,8 +1,10 @@
 """The whole path in a real browser: write in CKEditor, submit, approve, read.
 
 Debian's Chromium through pytest-playwright and Django's live_server; the photo
-test also runs the real Celery worker, which makes the renditions.
-Screenshots go to /tmp (dashboard, editor, article) for a human look.
+test also runs the real Celery worker, which makes the renditions. Editors fix
+text (and add images) in the same CKEditor in the admin.
+Screenshots go to /tmp (dashboard, editor, article, admin-editor) for a human
+look.
 """
 
 import os
@@ -13,11 +15,22 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from news.models import Category, PhotoKind, PhotoStatus, Post, PostStatus  # noqa: E402
-from tests.factories import EditorFactory, UserFactory  # noqa: E402
+from news.models import (  # noqa: E402
+    Category,
+    PhotoKind,
+    PhotoStatus,
+    Post,
+    PostAction,
+    PostEvent,
+    PostRevision,
+    PostStatus,
+)
+from news.sanitize import sanitize_body  # noqa: E402
+from tests.factories import EditorFactory, PostFactory, UserFactory  # noqa: E402
 from tests.news.images import upload  # noqa: E402
 from units.models import Role  # noqa: E402
 
@@ -261,3 +274,98 @@ def test_cover_photo_uploaded_in_the_form_is_shown_with_srcset(
         "Pelatihan membatik hari pertama"
     )
     page.screenshot(path="/tmp/article-photo.png", full_page=True)
+
+
+def fix_last_word(page, editable, wrong: str, right: str) -> None:
+    """Put the caret after the paragraph's last word and retype it."""
+    editable.locator("p").last.click()
+    page.keyboard.press("End")
+    for _ in wrong:
+        page.keyboard.press("Backspace")
+    page.keyboard.type(right)
+
+
+def test_editor_fixes_a_word_in_ckeditor_in_the_admin(live_server, page, tmp_path):
+    contributor = UserFactory(username="humas.pondok", role=Role.CONTRIBUTOR)
+    editor = EditorFactory(username="redaksi.teks")
+    submitted = PostFactory(
+        author=contributor,
+        status=PostStatus.SUBMITTED,
+        body=(
+            "<h2>Susunan acara</h2><ul><li>Pembukaan</li><li>Pelatihan</li></ul>"
+            "<blockquote><p>Kami belajar banyak.</p></blockquote>"
+            "<p>Kegiatan berlangsung tertib dan diikuti dua puluh pesreta.</p>"
+        ),
+    )
+    base = live_server.url
+    page.route("**/media/**", serve_media)
+    console_errors = []
+    page.on(
+        "console",
+        lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+
+    log_in(page, base, editor.username, path="/admin/login/")
+    page.goto("%s/admin/news/post/%d/change/" % (base, submitted.pk))
+    editable = page.locator(".field-body .ck-editor__editable")
+    expect(editable).to_be_visible(timeout=15000)
+    expect(page.locator("#id_body")).to_have_class(re.compile("is-enhanced"))
+    expect(editable).to_contain_text("dua puluh pesreta.")
+    page.screenshot(path="/tmp/admin-editor.png", full_page=True)
+
+    fix_last_word(page, editable, "pesreta.", "peserta.")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    submitted.refresh_from_db()
+    assert submitted.body == (
+        "<h2>Susunan acara</h2><ul><li>Pembukaan</li><li>Pelatihan</li></ul>"
+        "<blockquote><p>Kami belajar banyak.</p></blockquote>"
+        "<p>Kegiatan berlangsung tertib dan diikuti dua puluh peserta.</p>"
+    )
+    assert submitted.status == PostStatus.SUBMITTED
+    event = PostEvent.objects.get(post=submitted)
+    assert (event.action, event.actor) == (PostAction.EDIT, editor)
+    assert not PostRevision.objects.filter(post=submitted).exists()
+
+    # A published post: the fix keeps a revision; an inline image goes through
+    # the post's own upload view in the admin.
+    published = PostFactory(
+        author=contributor,
+        status=PostStatus.PUBLISHED,
+        published_at=timezone.now(),
+        body="<p>Warga binaan menanam cabai di lahan pesreta.</p>",
+    )
+    page.goto("%s/admin/news/post/%d/change/" % (base, published.pk))
+    editable = page.locator(".field-body .ck-editor__editable")
+    expect(editable).to_be_visible(timeout=15000)
+    fix_last_word(page, editable, "pesreta.", "pembinaan.")
+    page.keyboard.press("Enter")
+    image_path = tmp_path / "kebun.png"
+    Image.new("RGB", (640, 480), (40, 120, 60)).save(image_path)
+    page.locator(".field-body .ck-toolbar input[type=file]").set_input_files(
+        str(image_path)
+    )
+    inline = editable.locator("img[src*='/media/photos/']")
+    expect(inline).to_have_count(1, timeout=15000)
+    expect(inline).to_have_attribute("alt", re.compile(r"\S"))
+    page.screenshot(path="/tmp/admin-editor-image.png", full_page=True)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    published.refresh_from_db()
+    photo = published.photos.get()
+    assert (photo.kind, photo.unit, photo.uploaded_by) == (
+        PhotoKind.INLINE,
+        published.unit,
+        editor,
+    )
+    assert published.body.startswith(
+        "<p>Warga binaan menanam cabai di lahan pembinaan.</p>"
+    )
+    assert photo.image.url in published.body
+    assert sanitize_body(published.body) == published.body
+    revision = PostRevision.objects.get(post=published)
+    assert revision.body == "<p>Warga binaan menanam cabai di lahan pesreta.</p>"
+    assert revision.editor == editor
+    assert not [e for e in console_errors if "ckeditor" in e.lower()], console_errors

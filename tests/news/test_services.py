@@ -907,6 +907,62 @@ def test_photo_upload_refusals(contributor):
     assert Photo.objects.count() == 1
 
 
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.PUBLISHED, S.REJECTED, S.DRAFT])
+def test_editor_adds_photos_to_any_units_post_in_any_status(contributor, status):
+    editor = EditorFactory()
+    post = make_post(contributor, status=status, published_at=timezone.now())
+
+    photo = services.photo_upload(
+        unit=post.unit,
+        actor=editor,
+        file=image_upload(),
+        kind=PhotoKind.INLINE,
+        alt_text="Gambar dalam berita",
+        post=post,
+    )
+
+    assert (photo.post, photo.unit, photo.uploaded_by) == (post, post.unit, editor)
+
+
+def test_photo_rights_of_unit_staff_reviewers_and_inactive_editors(contributor):
+    own_locked = make_post(contributor, status=S.SUBMITTED)
+    colleague = HeadFactory(unit=contributor.unit)
+    other_units = make_post(UserFactory(), status=S.DRAFT)
+    inactive_editor = EditorFactory(is_active=False)
+
+    def attempt(actor, post):
+        with pytest.raises(ValidationError) as excinfo:
+            services.photo_upload(
+                unit=post.unit,
+                actor=actor,
+                file=image_upload(),
+                kind=PhotoKind.INLINE,
+                alt_text="Foto",
+                post=post,
+            )
+        return code_of(excinfo)
+
+    # Their own unit's post, but no longer theirs to edit (head included).
+    assert attempt(contributor, own_locked) == "not_editable"
+    assert attempt(colleague, own_locked) == "not_editable"
+    # Another unit's post, even a draft.
+    assert attempt(contributor, other_units) == "permission_denied"
+    assert attempt(ReviewerFactory(), other_units) == "permission_denied"
+    assert attempt(inactive_editor, other_units) == "permission_denied"
+    # An editor still names the post's own unit.
+    with pytest.raises(ValidationError) as excinfo:
+        services.photo_upload(
+            unit=contributor.unit,
+            actor=EditorFactory(),
+            file=image_upload(),
+            kind=PhotoKind.INLINE,
+            alt_text="Foto",
+            post=other_units,
+        )
+    assert code_of(excinfo) == "permission_denied"
+    assert not Photo.objects.exists()
+
+
 def test_photo_delete_removes_file_after_commit(
     contributor, django_capture_on_commit_callbacks
 ):
