@@ -359,15 +359,22 @@ def editor_digest_send(*, now: datetime | None = None) -> int:
         subject = _("Ringkasan kiriman 24 jam terakhir: %(count)d berita") % {
             "count": len(posts)
         }
+        recipients = list(
+            editor_recipients(digest=True).exclude(
+                pk__in=EditorDigest.objects.filter(day=day).values("editor_id")
+            )
+        )
+        if not recipients:
+            return 0  # everyone got today's already
         sent = 0
         with get_connection(fail_silently=False) as connection:
-            for user in editor_recipients(digest=True):
+            for user in recipients:
                 with transaction.atomic():
                     _digest, created = EditorDigest.objects.get_or_create(
                         editor=user, day=day
                     )
                     if not created:
-                        continue  # sent by an earlier run today
+                        continue  # sent meanwhile by a concurrent run
                     message = _message(
                         subject=subject,
                         template="news/email/editor_digest.txt",

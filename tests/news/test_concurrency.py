@@ -3,14 +3,17 @@
 Each thread has its own database connection, so these tests need committed
 rows (transaction=True). A pause is slipped in after the status check, while
 the row lock is held: without select_for_update both threads would pass the
-check and both decide.
+check and both decide. The same holds for the mail outbox: two copies of a
+mail task, or a task and the resend job, meet on the event's row lock.
 """
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.utils import timezone
 
@@ -170,3 +173,59 @@ def test_overlapping_scheduler_runs_publish_each_post_once(author):
             PostEvent.objects.filter(post=post, action=PostAction.PUBLISH).count() == 1
         )
     assert not Post.objects.filter(status=PostStatus.SCHEDULED).exists()
+
+
+class SlowSMTPBackend(LocmemBackend):
+    """Takes its time, as a real SMTP server does, while the event is locked."""
+
+    def send_messages(self, messages):
+        time.sleep(0.5)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def lost_decision(author):
+    post = PostFactory(author=author, category=CategoryFactory(), status="submitted")
+    services.post_reject(post=post, actor=EditorFactory(), reason="Duplikat.")
+    event = PostEvent.objects.get(post=post)
+    PostEvent.objects.filter(pk=event.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    return event
+
+
+def test_two_copies_of_a_mail_task_at_once_send_one_mail(
+    settings, mailoutbox, lost_decision
+):
+    settings.EMAIL_BACKEND = "tests.news.test_concurrency.SlowSMTPBackend"
+
+    results = run_at_once(
+        lambda: notifications.decision_mail_send(event_id=lost_decision.pk),
+        lambda: notifications.decision_mail_send(event_id=lost_decision.pk),
+    )
+
+    assert sorted(results) == [0, 1]
+    assert len(mailoutbox) == 1
+
+
+def test_resend_skips_an_event_whose_mail_is_going_out(
+    settings, mailoutbox, monkeypatch, lost_decision
+):
+    settings.EMAIL_BACKEND = "tests.news.test_concurrency.SlowSMTPBackend"
+    queued = []
+    monkeypatch.setattr(
+        notifications, "enqueue", lambda task, *args: queued.append(args) or True
+    )
+
+    def resend_while_sending():
+        time.sleep(0.2)  # the mail task holds the event by now
+        return notifications.pending_notifications_resend()
+
+    results = run_at_once(
+        lambda: notifications.decision_mail_send(event_id=lost_decision.pk),
+        resend_while_sending,
+    )
+
+    assert results == [1, 0]
+    assert queued == []
+    assert notifications.pending_notifications_resend() == 0  # settled since
