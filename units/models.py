@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.names import normalize_unit_name
 
@@ -28,7 +29,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("kantor wilayah")
-        verbose_name_plural = _("kantor wilayah")
+        verbose_name_plural = pgettext_lazy("plural", "kantor wilayah")
 
     def __str__(self) -> str:
         return self.name
@@ -127,7 +128,7 @@ class Unit(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("UPT")
-        verbose_name_plural = _("UPT")
+        verbose_name_plural = pgettext_lazy("plural", "UPT")
         indexes = [models.Index(fields=["region", "unit_type"])]
 
     def __str__(self) -> str:
@@ -263,7 +264,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "pengguna")
         constraints = [
             # Unit staff have exactly one unit; everyone else has none.
             models.CheckConstraint(
