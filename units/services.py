@@ -563,9 +563,7 @@ def _header_problem(columns: list[str]) -> str:
 
 
 def _encoding_reason(line: int) -> str:
-    return _(
-        "Baris %d bukan teks UTF-8; simpan berkas sebagai “CSV UTF-8”."
-    ) % (line,)
+    return _("Baris %d bukan teks UTF-8; simpan berkas sebagai “CSV UTF-8”.") % (line,)
 
 
 def _validation_reason(exc: ValidationError) -> str:
