@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.models import Unit
 
@@ -20,7 +21,7 @@ class Category(models.Model):
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("kategori")
-        verbose_name_plural = _("kategori")
+        verbose_name_plural = pgettext_lazy("plural", "kategori")
 
     def __str__(self) -> str:
         return self.name
@@ -36,7 +37,7 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("tag")
-        verbose_name_plural = _("tag")
+        verbose_name_plural = pgettext_lazy("plural", "tag")
 
     def __str__(self) -> str:
         return self.name
@@ -211,7 +212,7 @@ class PostEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("riwayat berita")
-        verbose_name_plural = _("riwayat berita")
+        verbose_name_plural = pgettext_lazy("plural", "riwayat berita")
         indexes = [
             # The resend job's lookup: only the few events still owed a mail.
             models.Index(
@@ -240,7 +241,7 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("revisi berita")
-        verbose_name_plural = _("revisi berita")
+        verbose_name_plural = pgettext_lazy("plural", "revisi berita")
 
     def __str__(self) -> str:
         return "%s (%s)" % (self.title, self.created_at)
@@ -257,7 +258,7 @@ class EditorDigest(models.Model):
 
     class Meta:
         verbose_name = _("ringkasan harian terkirim")
-        verbose_name_plural = _("ringkasan harian terkirim")
+        verbose_name_plural = pgettext_lazy("plural", "ringkasan harian terkirim")
         constraints = [
             models.UniqueConstraint(
                 fields=["editor", "day"], name="editor_digest_once_a_day"
@@ -323,7 +324,7 @@ class Photo(models.Model):
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("foto")
-        verbose_name_plural = _("foto")
+        verbose_name_plural = pgettext_lazy("plural", "foto")
         # The sweeper looks for photos still pending after a few minutes.
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
