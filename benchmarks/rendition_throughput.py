@@ -24,14 +24,11 @@ production does with a burst of uploads, on local PostgreSQL and Redis:
    control channel is subscribed last, and a busy worker answers late), so
    "excl. start-up (ping)" slightly flatters the stack; "from first task" is
    the steady-state rate. The worker is then stopped with a warm shutdown
-   (SIGTERM). First with PHOTO_RENDITION_THREADS=1, then (unless
-   --no-default-threads) with the default setting: the renditions are
+   (SIGTERM). First with PHOTO_RENDITION_THREADS=1 (the production
+   default), then (unless --no-default-threads) with 2: the renditions are
    deleted, the photos set back to PENDING and re-queued by the real sweeper
-   (photo_renditions_sweep). portal/settings.py does not read
-   PHOTO_RENDITION_THREADS from the environment, so the threads=1 worker
-   gets it from a settings module in the temporary directory
-   (``from portal.settings import *`` plus that one setting); the threads a
-   process with the worker's environment really uses are checked first.
+   (photo_renditions_sweep). The threads a process with the worker's
+   environment really uses are checked first.
 4. References in the same run, on the same bytes the workers decode (the
    clean copies in MEDIA_ROOT, cycled in the same order), through
    benchmarks/renditions.py's throughput(): a multiprocessing Pool(2),
@@ -81,7 +78,6 @@ REDIS_URL = "redis://127.0.0.1:6379/9"
 RENDITIONS_PER_PHOTO = 8  # 4 widths x (WebP, JPEG) for a 6000x4000 photo
 POLL_SECONDS = 0.2  # database polling while the worker runs
 ISSUE_REFERENCE = {"tuned Pillow": 3.7, "pyvips": 3.3}  # photos/s, from the issue
-SETTINGS_OVERRIDE = "bench_throughput_settings"
 # Reference label -> candidate of benchmarks/renditions.py.
 REFERENCES = {
     "pyvips": "pyvips",
@@ -336,17 +332,8 @@ def _progress(photo_ids: list[int]) -> tuple[int, int]:
 def _worker_env(env: dict[str, str], tmp: Path, threads: int | None) -> dict:
     worker_env = {**os.environ, **env}
     if threads is not None:
-        override = tmp / (SETTINGS_OVERRIDE + ".py")
-        override.write_text(
-            "import os\n\n"
-            "from portal.settings import *  # noqa: F403\n\n"
-            'PHOTO_RENDITION_THREADS = int(os.environ["PHOTO_RENDITION_THREADS"])\n'
-        )
+        # portal/settings.py reads PHOTO_RENDITION_THREADS from the environment.
         worker_env["PHOTO_RENDITION_THREADS"] = str(threads)
-        worker_env["DJANGO_SETTINGS_MODULE"] = SETTINGS_OVERRIDE
-        worker_env["PYTHONPATH"] = os.pathsep.join(
-            [str(tmp), str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]
-        )
     return worker_env
 
 
@@ -817,7 +804,7 @@ def _run(args, env: dict[str, str], tmp: Path) -> None:
     reference("bare pipeline threads=1")
     reference("pyvips")
     if not args.no_default_threads:
-        stack("default", None)
+        stack("default", 2)
         reference("bare pipeline default threads")
 
     _table(args, upload, stacks, refs, loads)

@@ -267,6 +267,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
 PHOTO_MAX_PIXELS_JPEG = env.int("PHOTO_MAX_PIXELS_JPEG", default=100_000_000)
 PHOTO_MAX_PIXELS_OTHER = env.int("PHOTO_MAX_PIXELS_OTHER", default=50_000_000)
+# Threads per rendition task (WebP and JPEG encoded side by side). A worker
+# runs one task per core already, so one thread avoids oversubscribing them;
+# 2 lowers a single photo's latency on an idle machine (benchmarks/).
+PHOTO_RENDITION_THREADS = env.int("PHOTO_RENDITION_THREADS", default=1)
 # Submissions a unit may send per hour before it gets a 429.
 SUBMISSIONS_PER_UNIT_PER_HOUR = env.int("SUBMISSIONS_PER_UNIT_PER_HOUR", default=20)
 
