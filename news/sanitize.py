@@ -11,6 +11,7 @@ header or a page title can break out of its line.
 import re
 import unicodedata
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
@@ -117,7 +118,9 @@ def _media_prefixes() -> tuple[str, ...]:
 def _is_media_url(value: str) -> bool:
     if not value or any(ch.isspace() or ch == "\\" for ch in value):
         return False
-    if value.startswith("//") or ".." in value.split("?", 1)[0].split("/"):
+    # Browsers read "%2e%2e" (any case, either dot encoded) as "..".
+    segments = unquote(value.split("?", 1)[0]).split("/")
+    if value.startswith("//") or ".." in segments:
         return False
     return any(
         value.startswith(prefix) and len(value) > len(prefix)

@@ -194,6 +194,22 @@ def test_images_only_from_own_media(settings):
     assert sanitize_body('<img src="https://cdn.ditjenpas.go.id/other.jpg">') == ""
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/%2e%2e/static/a.jpg",
+        "/media/%2E%2E/dasbor/",
+        "/media/.%2e/admin/",
+        "/media/%2e./admin/",
+        "/media/a/%2e%2e/%2e%2e/keluar/",
+    ],
+)
+def test_images_refuse_percent_encoded_dot_segments(settings, src):
+    # Browsers resolve %2e%2e as "..", so these leave the media folder too.
+    settings.MEDIA_URL = "media/"
+    assert sanitize_body('<img src="%s">' % src) == ""
+
+
 def test_figure_classes_are_filtered():
     cleaned = sanitize_body('<figure class="image evil-class">x</figure>')
     assert cleaned == '<figure class="image">x</figure>'
