@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from news import selectors, services
 from news.forms import GalleryFormSet, OptionalPhotoForm, PhotoForm, PostForm
@@ -168,7 +168,7 @@ def _post_form_page(request, *, post=None):
 # --- Contributor pages --------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @unit_staff_required
 def dashboard(request):
     unit = request.user.unit
@@ -228,14 +228,14 @@ def _post_page(request, post, *, status=200, error=None):
     )
 
 
-@require_GET
+@require_safe
 @unit_staff_required
 def post_detail(request, pk: int):
     post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
     return _post_page(request, post)
 
 
-@require_GET
+@require_safe
 @unit_staff_required
 def post_preview(request, pk: int):
     post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
@@ -437,7 +437,7 @@ def upload_image(request):
 # --- Public site ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(
         request,
@@ -449,7 +449,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def article(request, slug: str):
     return render(
         request,
@@ -471,7 +471,7 @@ def _listing(request, *, heading, intro="", posts, context=None):
     )
 
 
-@require_GET
+@require_safe
 def unit_posts(request, slug: str):
     unit = get_object_or_404(Unit.objects.select_related("region"), slug=slug)
     return _listing(
@@ -483,7 +483,7 @@ def unit_posts(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def category_posts(request, slug: str):
     category = get_object_or_404(Category, slug=slug)
     return _listing(
@@ -495,7 +495,7 @@ def category_posts(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def tag_posts(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     return _listing(

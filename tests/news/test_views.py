@@ -752,6 +752,31 @@ def test_published_article_page(client, contributor, category):
     assert "Pratinjau" not in html
 
 
+def test_public_pages_answer_head_requests(client, contributor, category):
+    # Uptime monitors and link checkers ask with HEAD; RFC 9110 requires it
+    # wherever GET works.
+    post = make_post(
+        contributor.unit,
+        contributor,
+        category,
+        status=PostStatus.PUBLISHED,
+        published_at=datetime.datetime(2024, 9, 23, tzinfo=datetime.UTC),
+    )
+    tag = Tag.objects.create(name="Kemandirian", slug="kemandirian")
+    post.tags.add(tag)
+    for url in (
+        reverse("home"),
+        post.get_absolute_url(),
+        contributor.unit.get_absolute_url(),
+        category.get_absolute_url(),
+        tag.get_absolute_url(),
+    ):
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b"", url
+    assert client.post(reverse("home")).status_code == 405
+
+
 def test_listing_pages_show_only_published(client, contributor, category):
     unit = contributor.unit
     tag = Tag.objects.create(name="Kemandirian", slug="kemandirian")
