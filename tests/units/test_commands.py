@@ -203,7 +203,13 @@ def test_load_demo_creates_one_account_per_role_that_can_log_in(demo, client):
         assert (user.region.name if user.region else None) == region_name
         assert user.check_password(DEMO_PASSWORD)
         assert user.groups.count() == 1
-        assert client.login(username=username, password=DEMO_PASSWORD)
+        # Through the real login page (and its brute-force guard).
+        response = client.post(
+            "/masuk/", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.session["_auth_user_id"] == str(user.pk)
+        client.logout()
     assert User.objects.get(username="admin").is_superuser
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
 
