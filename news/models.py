@@ -325,8 +325,17 @@ class Photo(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("foto")
         verbose_name_plural = pgettext_lazy("plural", "foto")
-        # The sweeper looks for photos still pending after a few minutes.
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            # The sweeper looks for photos still pending after a few minutes.
+            models.Index(fields=["status", "created_at"]),
+            # The nightly sweep of inline photos that no post took: only the
+            # few unattached ones are in this index.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(kind="inline", post__isnull=True),
+                name="news_photo_inline_orphan",
+            ),
+        ]
         constraints = [
             # At most one cover per post.
             models.UniqueConstraint(

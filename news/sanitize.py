@@ -208,6 +208,26 @@ def body_is_empty(html: str) -> bool:
     return not finder.has_content
 
 
+class _ImageSourceFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            src = dict(attrs).get("src")
+            if src:
+                self.sources.append(src)
+
+
+def image_sources(html: str) -> list[str]:
+    """The src of every <img> in a (sanitised) body, entities decoded."""
+    finder = _ImageSourceFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.sources
+
+
 # --- Plain text ---------------------------------------------------------------
 
 # Besides C0/C1 controls: line and paragraph separators (line breaks in some

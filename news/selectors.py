@@ -194,3 +194,21 @@ def photos_missing_renditions(
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def photos_orphaned_inline(
+    *, older_than: timedelta, limit: int, now: datetime | None = None
+) -> QuerySet:
+    """Ids of inline photos no post took `older_than` after upload.
+
+    Oldest first, at most `limit`. The rows are locked, skipping those a
+    post's save is attaching right now (or another sweep holds): evaluate
+    inside a transaction (news.services.photo_orphans_delete does).
+    """
+    cutoff = (now or timezone.now()) - older_than
+    return (
+        Photo.objects.select_for_update(skip_locked=True)
+        .filter(kind=PhotoKind.INLINE, post__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -121,3 +121,18 @@ def sweep_missing_renditions() -> int:
     No retries: the next run is the retry.
     """
     return services.photo_renditions_sweep()
+
+
+@shared_task(
+    name="news.tasks.sweep_orphan_inline_photos",
+    acks_late=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def sweep_orphan_inline_photos() -> int:
+    """Delete inline photos no post took within two days (nightly, bounded).
+
+    No retries: the next night is the retry, and what one run leaves (too
+    many, or rows locked at the time) the next one finds again.
+    """
+    return services.photo_orphans_delete()

@@ -184,6 +184,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.send_editor_digest",
         "schedule": crontab(hour=0, minute=0),
     },
+    # Every night at 03:00 WIB (20:00 UTC), when hardly anyone writes: delete
+    # CKEditor inline images that no saved post took within two days (taken
+    # out of the text, or never saved) with their files, so they are not kept
+    # forever. Bounded batches; the next night carries on.
+    "sweep-orphan-inline-photos": {
+        "task": "news.tasks.sweep_orphan_inline_photos",
+        "schedule": crontab(hour=20, minute=0),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------

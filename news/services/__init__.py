@@ -7,6 +7,7 @@ Callers import from `news.services`; the names below are its public API.
 from news.services.photos import (
     photo_delete,
     photo_files_discard,
+    photo_orphans_delete,
     photo_renditions_create,
     photo_renditions_sweep,
     photo_upload,
@@ -48,6 +49,7 @@ __all__ = [
     "SubmissionRateLimited",
     "photo_delete",
     "photo_files_discard",
+    "photo_orphans_delete",
     "photo_renditions_create",
     "photo_renditions_sweep",
     "photo_upload",

@@ -11,7 +11,10 @@ Where the bytes live:
   under deterministic names, so a repeated or redelivered task finds them and
   changes nothing;
 - a photo whose enqueue was lost (Redis down, worker died) stays PENDING and
-  is re-queued by the periodic sweeper (photo_renditions_sweep).
+  is re-queued by the periodic sweeper (photo_renditions_sweep);
+- CKEditor's inline images are stored with post=None and become a post's when
+  a body showing them is saved (news.services.posts); those no post took are
+  deleted by the nightly photo_orphans_delete.
 
 Files of deleted photos and renditions are removed after commit by the
 post_delete signal handlers in news.signals, whoever deleted the rows.
@@ -27,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news import notifications, selectors
@@ -45,6 +49,16 @@ logger = logging.getLogger(__name__)
 # A photo still PENDING this long after upload lost its task (or its worker).
 SWEEP_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 200
+# An inline image that no saved post shows this long after its upload was
+# taken out of the text before saving, or its post was never saved. Two days
+# leave a contributor who keeps the editor open overnight time to save.
+ORPHAN_AFTER = timedelta(days=2)
+ORPHAN_BATCH = 200
+# Each batch removes the files of up to ORPHAN_BATCH photos and their
+# renditions (nine files a photo) after its commit, one storage call each:
+# five batches stay inside the task's ten minutes on object storage too. A
+# day with more orphans than that is carried over to the next night.
+ORPHAN_MAX_BATCHES = 5
 
 
 # --- Upload and delete ---------------------------------------------------------
@@ -175,6 +189,42 @@ def photo_files_discard(*, photos: list[Photo]) -> None:
                 logger.warning(
                     "Could not delete photo file %s", photo.image.name, exc_info=True
                 )
+
+
+def photo_orphans_delete(
+    *,
+    older_than: timedelta = ORPHAN_AFTER,
+    batch_size: int = ORPHAN_BATCH,
+    max_batches: int = ORPHAN_MAX_BATCHES,
+) -> int:
+    """Delete inline photos no post took within `older_than`; returns how many.
+
+    Only INLINE photos with post=None: an attached photo is never touched.
+    Each batch is its own short transaction over rows locked with skip_locked,
+    so a post being saved that attaches one of them right now keeps it (the
+    sweep skips the row; once attached it no longer qualifies), and two runs
+    never work on the same rows. The files of the photos and their renditions
+    are removed by news.signals once each batch is committed. At most
+    max_batches per call: the next run carries on.
+    """
+    now = timezone.now()
+    deleted = 0
+    for _batch in range(max_batches):
+        with transaction.atomic():
+            photo_ids = list(
+                selectors.photos_orphaned_inline(
+                    older_than=older_than, limit=batch_size, now=now
+                )
+            )
+            if photo_ids:
+                # post__isnull again: the invariant holds here, not only upstream.
+                Photo.objects.filter(pk__in=photo_ids, post__isnull=True).delete()
+        deleted += len(photo_ids)
+        if len(photo_ids) < batch_size:
+            break
+    if deleted:
+        logger.info("Deleted %d inline photos no post uses", deleted)
+    return deleted
 
 
 # --- Renditions ----------------------------------------------------------------

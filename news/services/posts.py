@@ -23,8 +23,10 @@ The WITHDRAWN status is therefore never set by these services.
 """
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +39,8 @@ from news import notifications
 from news.models import (
     EDITABLE_BY_UNIT,
     Category,
+    Photo,
+    PhotoKind,
     Post,
     PostAction,
     PostEvent,
@@ -50,6 +54,7 @@ from news.sanitize import (
     clean_lead,
     clean_multiline,
     clean_single_line,
+    image_sources,
     sanitize_body,
 )
 from units.models import Role, Unit, User
@@ -108,6 +113,11 @@ EDITABLE_FIELDS = frozenset(
     {"title", "lead", "body", "category", "tags", "programme", "event_date", "location"}
 )
 COMMENT_MAX_LENGTH = 2000
+# A photo's storage name as news.models.photo_upload_to makes it: the shard is
+# the first two hex digits of the UUID, then the UUID's hex and the extension.
+_PHOTO_NAME = re.compile(
+    r"(?:^|/)(photos/([0-9a-f]{2})/\2[0-9a-f]{30}\.[a-z0-9]{1,5})$"
+)
 
 MSG_NOT_ALLOWED = _("Anda tidak berwenang melakukan tindakan ini pada berita ini.")
 MSG_NOT_EDITOR = _("Hanya editor Ditjenpas yang dapat memutuskan berita.")
@@ -353,6 +363,39 @@ def _tags_from(values: Iterable[Tag | str]) -> list[Tag]:
     return list({tag.pk: tag for tag in tags}.values())
 
 
+def _inline_photo_names(body: str) -> set[str]:
+    """Storage names of the photos the body's images show (by their src)."""
+    names = set()
+    for src in image_sources(body):
+        path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        match = _PHOTO_NAME.search(path)
+        if match:
+            names.add(match.group(1))
+    return names
+
+
+def _inline_photos_link(post: Post) -> int:
+    """Attach to the post the unit's unattached inline photos its body shows.
+
+    CKEditor uploads an inline image before the post is saved (or exists), so
+    photo_upload stores it with post=None; saving a body that shows it is what
+    makes it the post's, and from then on photo_orphans_delete leaves it
+    alone. Only photos of the post's own unit that no post has yet: a src
+    naming another unit's photo, or another post's, changes nothing. One
+    UPDATE whatever the number of images. Photos taken out of the text later
+    stay attached: older texts (PostRevision) may still show them.
+    """
+    names = _inline_photo_names(post.body)
+    if not names:
+        return 0
+    return Photo.objects.filter(
+        unit_id=post.unit_id,
+        kind=PhotoKind.INLINE,
+        post__isnull=True,
+        image__in=names,
+    ).update(post=post)
+
+
 def _free_slug(title: str) -> str:
     base = slugify(title)[:200].strip("-") or "berita"
     slug, n = base, 1
@@ -377,7 +420,10 @@ def post_create(
     event_date: date | None = None,
     location: str = "",
 ) -> Post:
-    """A new draft of the author's unit; the body is sanitised before it is kept."""
+    """A new draft of the author's unit; the body is sanitised before it is kept.
+
+    The unit's inline photos the body shows become the post's.
+    """
     _require_active(author)
     if not author.is_unit_staff or author.unit_id is None:
         raise ValidationError(MSG_NO_UNIT, code="permission_denied")
@@ -408,6 +454,7 @@ def post_create(
                 )
                 post.full_clean()
                 post.save()
+                _inline_photos_link(post)
                 post.tags.set(_tags_from(tags))
                 _record(
                     post=post, actor=author, action=PostAction.CREATE, from_status=""
@@ -426,7 +473,8 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
     Unit staff only while the text is theirs (EDITABLE_BY_UNIT); editors at any
     time. An editor's change to a published post first keeps the old title,
     lead and body as a PostRevision; every editor's change is audited (EDIT).
-    The slug never changes: published addresses stay valid.
+    The slug never changes: published addresses stay valid. When the body
+    changes, the unit's inline photos it shows become the post's.
     """
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -457,6 +505,8 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
     for name, value in cleaned.items():
         setattr(post, name, value)
     _save(post)
+    if "body" in changed:
+        _inline_photos_link(post)
     if new_tags is not None:
         post.tags.set(new_tags)
     if actor.is_editor:
