@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news import notifications, selectors
-from news.models import Photo, PhotoKind, PhotoStatus, Post, Rendition
+from news.models import Photo, PhotoKind, PhotoStatus, Post, PostAction, Rendition
 from news.sanitize import clean_single_line
 from news.services.posts import (
     EDITABLE_BY_UNIT,
@@ -172,7 +172,101 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
     locked = Photo.objects.select_for_update().filter(pk=photo.pk).first()
     if locked is None:
         return  # deleted meanwhile: nothing left to do
+    _photo_edit_record(
+        photo=locked,
+        actor=actor,
+        comment=_("Foto dihapus redaksi: %(caption)s")
+        % {"caption": locked.caption or locked.alt_text},
+    )
     locked.delete()  # news.signals remove the files after commit
+
+
+PHOTO_TEXT_FIELDS = ("caption", "alt_text", "credit")
+PHOTO_FIELD_LABELS = {
+    "caption": _("keterangan foto"),
+    "alt_text": _("teks alternatif"),
+    "credit": _("kredit foto"),
+}
+
+
+def _photo_edit_record(*, photo: Photo, actor: User, comment: str) -> None:
+    """An EDIT event on the photo's post when an editor changed the photo.
+
+    Unit staff change their own draft's photos freely, as they change its text;
+    an editor's change to a unit's photo is audited like an edit of the text.
+    """
+    if not (actor.is_editor and photo.post_id):
+        return
+    from news.services.posts import _record
+
+    post = Post.objects.get(pk=photo.post_id)
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.EDIT,
+        from_status=post.status,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def photo_update(
+    *,
+    photo: Photo,
+    actor: User,
+    caption: str | None = None,
+    alt_text: str | None = None,
+    credit: str | None = None,
+) -> list[str]:
+    """Change a photo's caption, alt text or credit; returns the changed fields.
+
+    Same rights as upload and delete (_require_photo_rights). An editor's
+    change is one EDIT event on the post naming each field with its old and
+    new text, so the unit sees what the newsroom corrected.
+    """
+    post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
+    _require_photo_rights(actor, photo.unit_id, post)
+    locked = Photo.objects.select_for_update().get(pk=photo.pk)
+    wanted = {"caption": caption, "alt_text": alt_text, "credit": credit}
+    changed = []
+    lines = []
+    for field in PHOTO_TEXT_FIELDS:
+        if wanted[field] is None:
+            continue
+        value = clean_single_line(wanted[field])
+        if field == "alt_text" and not value:
+            raise ValidationError(
+                {
+                    "alt_text": ValidationError(
+                        _("Teks alternatif wajib diisi: gambarkan isi foto."),
+                        code="alt_text_required",
+                    )
+                }
+            )
+        old = getattr(locked, field)
+        if value != old:
+            setattr(locked, field, value)
+            changed.append(field)
+            lines.append(
+                _("%(field)s: “%(old)s” menjadi “%(new)s”")
+                % {"field": PHOTO_FIELD_LABELS[field], "old": old, "new": value}
+            )
+    if not changed:
+        return []
+    locked.full_clean()
+    locked.save(update_fields=changed)
+    for field in changed:
+        setattr(photo, field, getattr(locked, field))
+    _photo_edit_record(
+        photo=locked,
+        actor=actor,
+        comment="%s\n%s"
+        % (
+            _("Foto #%(position)d diubah redaksi.") % {"position": locked.position + 1},
+            "\n".join(str(line) for line in lines),
+        ),
+    )
+    return changed
 
 
 def photo_files_discard(*, photos: list[Photo]) -> None:
