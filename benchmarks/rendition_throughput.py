@@ -33,7 +33,7 @@ production does with a burst of uploads, on local PostgreSQL and Redis:
    clean copies in MEDIA_ROOT, cycled in the same order), through
    benchmarks/renditions.py's throughput(): a multiprocessing Pool(2),
    warmed up before its clock starts, running its pyvips decode-once
-   candidate and the bare news.imaging.make_renditions with threads=1.
+   candidate and the bare imaging.make_renditions with threads=1.
    Both run before and after the threads=1 stack and are added up, so a
    change of load on the machine hits both sides alike; the bare pipeline
    with default threads runs once, after the default-threads stack.
@@ -344,7 +344,7 @@ def _effective_threads(worker_env: dict) -> int:
             sys.executable,
             "-c",
             "import django; django.setup(); "
-            "from news.imaging import _default_threads; print(_default_threads())",
+            "from imaging import default_threads; print(default_threads())",
         ],
         cwd=ROOT,
         env=worker_env,

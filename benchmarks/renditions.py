@@ -1,10 +1,10 @@
-"""Benchmark the photo rendition pipeline (news.imaging.make_renditions).
+"""Benchmark the photo rendition pipeline (imaging.make_renditions).
 
 Run: .venv/bin/python benchmarks/renditions.py [--quick] [--rounds N]
 
 Compares, on generated photos (no database, no Django settings needed):
 
-(a) pipeline  news.imaging.make_renditions (default threads) and, for
+(a) pipeline  imaging.make_renditions (default threads) and, for
               reference, the same with threads=1 ("pipeline-1t");
 (b) pyvips    decode once: Image.thumbnail(path, 1600) into memory, then
               thumbnail_image() for the smaller widths;
@@ -17,7 +17,7 @@ the same encoder settings as the pipeline (WebP quality/method, JPEG quality),
 so the comparison is about decoding, resizing and scheduling.
 
 Each measurement runs in a fresh subprocess which imports the same libraries
-(PIL, pillow_heif, pyvips, news.imaging), warms the candidate up on a small
+(PIL, pillow_heif, pyvips, imaging), warms the candidate up on a small
 image, then processes the input once. Reported per measurement:
 wall time, CPU time (all threads of the process), the process's peak RSS
 while processing (VmHWM after resetting it through /proc/self/clear_refs;
@@ -178,7 +178,7 @@ def _import_all():
     import pyvips
     from PIL import Image  # noqa: F401
 
-    from news import imaging
+    import imaging
 
     # No operation cache: repeated files must be decoded again, as in reality.
     pyvips.cache_set_max(0)
@@ -223,7 +223,7 @@ def run_pyvips(path: str) -> int:
 
 
 def _pillow_encode(img, fmt: str) -> int:
-    from news import imaging
+    import imaging
 
     out = io.BytesIO()
     if fmt == "webp":
@@ -435,7 +435,7 @@ def _run(
     import PIL
     import pyvips
 
-    from news import imaging
+    import imaging
 
     print(
         "Python %s, Pillow %s, libvips %d.%d.%d, %d CPUs, load average %.2f; "
@@ -451,12 +451,12 @@ def _run(
             imaging.WEBP_QUALITY,
             imaging.WEBP_METHOD,
             imaging.JPEG_QUALITY,
-            imaging._default_threads(),
+            imaging.default_threads(),
         )
     )
     idle_mb = measure("idle", paths["warmup"], paths["warmup"])["rss_kb"] / 1024
     print(
-        "Idle interpreter with PIL, pillow_heif, pyvips, news.imaging "
+        "Idle interpreter with PIL, pillow_heif, pyvips, imaging "
         "imported: %.0f MB RSS" % idle_mb
     )
 

@@ -2,7 +2,7 @@
 
 Where the bytes live:
 - the upload itself is never stored. photo_upload checks it by content and
-  re-encodes it at full size without any metadata (news.imaging); only that
+  re-encodes it at full size without any metadata (the imaging package); only that
   clean copy is saved, under a random UUID name. Nothing public can point at
   the raw bytes because they are never persisted, so the clean copy is usable
   at once (CKEditor's inline images link to it);
@@ -95,12 +95,12 @@ def photo_upload(
     """Store a photo: checked by content, kept only as a metadata-free re-encode.
 
     The upload itself is never persisted, not even privately:
-    news.imaging.clean_original re-encodes it (orientation applied, sRGB, no
+    imaging.clean_original re-encodes it (orientation applied, sRGB, no
     EXIF, GPS, XMP or ICC) in memory and only that is saved, under a random
     UUID name through the storage API. The photo stays PENDING until its
     renditions exist; they are enqueued once the upload is committed.
     """
-    from news import imaging  # Pillow and its plugins load only when needed.
+    import imaging  # Pillow and its plugins load only when needed.
 
     if post is not None and post.unit_id != unit.pk:
         raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
@@ -337,10 +337,10 @@ def rendition_specs(*, width: int) -> list[tuple[int, str]]:
     """The (width, format) pairs a photo `width` pixels wide should have.
 
     Widths above the photo's are skipped (never upscaled); a photo narrower
-    than every width gets one rendition at its own width, as news.imaging
+    than every width gets one rendition at its own width, as imaging
     makes them.
     """
-    from news import imaging
+    import imaging
 
     widths = [w for w in imaging.RENDITION_WIDTHS if w <= width] or [width]
     return [(w, fmt) for w in widths for fmt in imaging.RENDITION_FORMATS]
@@ -369,7 +369,7 @@ def _stored_rendition(storage, name: str, width: int) -> tuple[int, int] | None:
     file behind; it is reused when it decodes completely at the right width,
     and removed (to be made again) when it does not.
     """
-    from PIL import Image  # news.imaging has registered the HEIF opener
+    from PIL import Image  # imaging has registered the HEIF opener
 
     with storage.open(name, "rb") as stored:
         data = stored.read()
@@ -397,7 +397,7 @@ def photo_renditions_create(*, photo_id: int) -> int:
     retries; a clean image that is missing or does not decode marks the photo
     FAILED, which the sweeper leaves alone.
     """
-    from news import imaging
+    import imaging
 
     with transaction.atomic():
         photo = (
@@ -491,7 +491,7 @@ def _read(field_file) -> bytes:
 def _image_size(data: bytes) -> tuple[int, int] | None:
     from PIL import Image
 
-    from news import imaging
+    import imaging
 
     try:
         with Image.open(io.BytesIO(data), formats=imaging.ACCEPTED_FORMATS) as img:

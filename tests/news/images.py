@@ -10,7 +10,7 @@ from PIL import ExifTags, Image, ImageDraw
 pillow_heif.register_heif_opener()
 
 CAMERA = "Galaxy A54"
-# The upload's format -> what photo_upload keeps (news.imaging.clean_original).
+# The upload's format -> what photo_upload keeps (imaging.clean_original).
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "jpg"}
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
-from news import imaging, notifications, services
+import imaging
+from news import notifications, services
 from news.models import Photo, PhotoKind, PhotoStatus, Post, PostStatus, Rendition
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from tests.news.images import (
