@@ -13,12 +13,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from news import selectors, services
 from news.forms import GalleryFormSet, OptionalPhotoForm, PhotoForm, PostForm
 from news.models import Category, PhotoKind, Post, PostStatus, Tag
+from portal.views import too_many_requests
 from units.models import Role, Unit
 
 PAGE_SIZE = 12
@@ -253,8 +255,15 @@ def post_submit(request, pk: int):
     try:
         services.post_submit(post=post, actor=request.user)
     except services.SubmissionRateLimited:
-        post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
-        return _post_page(request, post, status=429, error=RATE_LIMITED_MESSAGE)
+        return too_many_requests(
+            request,
+            heading=_("Batas pengiriman per jam tercapai"),
+            explanation=RATE_LIMITED_MESSAGE,
+            extra={
+                "back_url": reverse("news:post", args=[post.pk]),
+                "back_label": _("Kembali ke berita"),
+            },
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

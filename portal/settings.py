@@ -252,6 +252,9 @@ PARENT_MINISTRY = env.str(
     "PARENT_MINISTRY", default="Kementerian Imigrasi dan Pemasyarakatan"
 )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The logo in the site header: a path under static/ (replace the file, or
+# point this at another one), or an absolute URL.
+SITE_LOGO = env.str("SITE_LOGO", default="img/logo.svg")
 
 # --- Static and media files -------------------------------------------------
 STATIC_URL = "static/"
@@ -304,6 +307,8 @@ SUBMISSIONS_PER_UNIT_PER_HOUR = env.int("SUBMISSIONS_PER_UNIT_PER_HOUR", default
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# An Indonesian page in the site's layout instead of Django's English one.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

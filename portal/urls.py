@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from news import views as news_views
+from portal import views as portal_views
 
 admin.site.site_header = "Portal Berita %s" % settings.ORGANISATION_SHORT_NAME
 admin.site.site_title = "Admin %s" % settings.ORGANISATION_SHORT_NAME
@@ -15,9 +16,16 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", news_views.home, name="home"),
     path("", include("news.urls")),
 ]
+
+# Indonesian error pages in the site's layout (used when DEBUG is off).
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 if settings.DEBUG:
     # Development only: production serves media from the storage backend.
