@@ -12,9 +12,11 @@ from units.forms import (
     UnitAdminForm,
     UnitImportForm,
 )
-from units.models import Region, Unit, User
+from units.imports.csvfile import RowStatus
+from units.imports.unit_csv import unit_import_csv
+from units.models import Region, Unit, UnitNameHistory, User
 from units.names import normalize_unit_name
-from units.services import RowStatus, unit_import_csv, unit_save, user_set_role
+from units.services import unit_save, user_set_role
 
 
 @admin.register(Region)
@@ -71,17 +73,42 @@ class UnitMemberInline(admin.TabularInline):
         return user.get_full_name()
 
 
+class UnitNameHistoryInline(admin.TabularInline):
+    """Earlier names of the unit, read-only: written by units.services.unit_save."""
+
+    model = UnitNameHistory
+    fields = ("changed_at", "old_name", "new_name", "changed_by")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("riwayat nama")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Part of the unit's page: whoever may open the unit sees its names.
+        return True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     form = UnitAdminForm
-    list_display = ("name", "unit_type", "unit_class", "region", "is_active")
+    list_display = ("name", "code", "unit_type", "unit_class", "region", "is_active")
     list_filter = ("region", "unit_type", "unit_class", "is_active", "speciality")
     list_select_related = ("region",)
-    search_fields = ("name", "place")
+    search_fields = ("name", "place", "code", "name_history__old_name")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (UnitMemberInline,)
+    inlines = (UnitMemberInline, UnitNameHistoryInline)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "region", "is_active")}),
+        (None, {"fields": ("name", "code", "slug", "region", "is_active")}),
         (
             _("Bagian nama resmi"),
             {"fields": ("unit_type", "speciality", "unit_class", "place")},
@@ -101,7 +128,7 @@ class UnitAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
-        unit_save(unit=obj)
+        unit_save(unit=obj, actor=request.user)
 
     # --- CSV import -----------------------------------------------------------
 
@@ -135,6 +162,7 @@ class UnitAdmin(admin.ModelAdmin):
                 report = unit_import_csv(
                     file=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
+                    actor=request.user,
                 )
                 self._log_import(request, report)
                 self.message_user(

@@ -10,8 +10,10 @@ from typing import TextIO
 
 from django.db import transaction
 
+from units.imports.csvfile import ImportReport
+from units.imports.unit_csv import unit_import_csv
 from units.models import Region, Role, Unit, User
-from units.services import ImportReport, unit_import_csv, user_set_role
+from units.services import user_set_role
 
 DEMO_UNITS_CSV = Path(__file__).resolve().parent / "fixtures" / "demo_units.csv"
 # One shared password, set only when an account is created; `load_demo`

@@ -19,6 +19,7 @@ class UnitAdminForm(forms.ModelForm):
         model = Unit
         fields = (
             "name",
+            "code",
             "slug",
             "region",
             "is_active",
@@ -46,9 +47,9 @@ class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas CSV"),
         help_text=_(
-            "UTF-8, baris pertama judul kolom: nama, jenis, kekhususan, kelas, "
-            "tempat, kanwil, alamat, telepon, email, website, profil. Wajib: "
-            "nama (atau jenis dan tempat) dan kanwil."
+            "UTF-8, baris pertama judul kolom: kode, nama, jenis, kekhususan, "
+            "kelas, tempat, kanwil, alamat, telepon, email, website, profil. "
+            "Wajib: nama (atau jenis dan tempat) dan kanwil; kode boleh kosong."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -111,6 +113,17 @@ class Unit(models.Model):
         _("nama ternormalisasi"), max_length=200, unique=True, editable=False
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    # The directorate's own code for the unit: it survives a change of class
+    # or name, so imports match on it first (unique when set).
+    code = models.CharField(
+        _("kode UPT"),
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_(
+            "Kode resmi UPT; tetap sama bila kelas atau nama berubah. Boleh kosong."
+        ),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     address = models.TextField(_("alamat"), blank=True)
     phone = models.CharField(_("telepon"), max_length=50, blank=True)
@@ -130,6 +143,14 @@ class Unit(models.Model):
         verbose_name = _("UPT")
         verbose_name_plural = pgettext_lazy("plural", "UPT")
         indexes = [models.Index(fields=["region", "unit_type"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="unit_code_unique_when_set",
+                violation_error_message=_("Kode UPT ini sudah dipakai UPT lain."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -163,6 +184,7 @@ class Unit(models.Model):
     def fill_derived_fields(self) -> None:
         """Name from the parts when blank, the matching key, a free slug."""
         self.name = " ".join(self.name.split())
+        self.code = "".join(self.code.split()).upper()
         if not self.name:
             self.name = self.build_official_name()
         self.normalized_name = normalize_unit_name(self.name)
@@ -183,6 +205,40 @@ class Unit(models.Model):
     @property
     def time_zone(self) -> str:
         return self.region.time_zone
+
+
+class UnitNameHistory(models.Model):
+    """One rename of a unit (a change of class, say), so the old name still
+    resolves on a later import (units.selectors.unit_by_name)."""
+
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="name_history",
+        verbose_name=_("UPT"),
+    )
+    old_name = models.CharField(_("nama lama"), max_length=200)
+    old_normalized_name = models.CharField(
+        _("nama lama ternormalisasi"), max_length=200, db_index=True
+    )
+    new_name = models.CharField(_("nama baru"), max_length=200)
+    changed_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("riwayat nama UPT")
+        verbose_name_plural = pgettext_lazy("plural", "riwayat nama UPT")
+
+    def __str__(self) -> str:
+        return "%s \u2192 %s" % (self.old_name, self.new_name)
 
 
 def unit_slug_free(name: str, *, exclude_pk: int | None = None) -> str:

@@ -6,13 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import UnitFactory, UserFactory
+from units.imports.csvfile import RowStatus, import_report_lines
+from units.imports.unit_csv import unit_import_csv
 from units.models import ROLE_GROUPS, Region, Role, Unit, User
-from units.services import (
-    RowStatus,
-    import_report_lines,
-    unit_import_csv,
-    user_set_role,
-)
+from units.services import user_set_role
 
 HEADER = (
     "nama,jenis,kekhususan,kelas,tempat,kanwil,alamat,telepon,email,website,profil\n"

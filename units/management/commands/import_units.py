@@ -3,15 +3,17 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from units.services import RowStatus, import_report_lines, unit_import_csv
+from units.imports.csvfile import RowStatus, import_report_lines
+from units.imports.unit_csv import unit_import_csv
 
 
 class Command(BaseCommand):
     help = (
-        "Import units (UPT) from a CSV file with the columns nama, jenis, "
+        "Import units (UPT) from a CSV file with the columns kode, nama, jenis, "
         "kekhususan, kelas, tempat, kanwil, alamat, telepon, email, website, "
-        "profil. Rows are matched by normalised name; running a file twice "
-        "changes nothing. Exits with status 1 if any row failed."
+        "profil. Rows are matched by code, then by normalised name (current or "
+        "former); a known code with a new name renames the unit. Running a file "
+        "twice changes nothing. Exits with status 1 if any row failed."
     )
 
     def add_arguments(self, parser):
