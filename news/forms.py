@@ -197,16 +197,24 @@ class PhotoForm(IndonesianErrorsMixin, forms.Form):
 
 
 class OptionalPhotoForm(PhotoForm):
-    """A photo slot inside the post form: empty is fine, half-filled is not."""
+    """A photo slot inside the post form: empty is fine, half-filled is not.
+
+    `staged` carries the signed reference to a photo this slot already
+    uploaded in a failed try (news.services.photos.photo_stage); the view
+    checks it through the service and sets it again when it re-renders.
+    """
+
+    staged = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+        self.staged_photo = None
 
     def clean(self):
         cleaned = super().clean()
-        has_file = bool(cleaned.get("file"))
+        has_file = bool(cleaned.get("file")) or bool(cleaned.get("staged"))
         if has_file and not cleaned.get("alt_text"):
             self.add_error(
                 "alt_text",
@@ -229,7 +237,25 @@ class OptionalPhotoForm(PhotoForm):
 
     @property
     def has_photo(self) -> bool:
-        return self.is_valid() and bool(self.cleaned_data.get("file"))
+        return self.is_valid() and self.staged_photo is not None
+
+
+class CoverPhotoForm(OptionalPhotoForm):
+    """The post form's cover slot: replacing an existing cover is confirmed."""
+
+    replace_cover = forms.BooleanField(
+        label=_("Ganti foto utama yang lama dengan foto ini"),
+        required=False,
+        help_text=_("Foto utama yang lama akan dihapus saat berita disimpan."),
+    )
+
+
+class PhotoTextForm(IndonesianErrorsMixin, forms.Form):
+    """Caption, alt text and credit of a photo already uploaded."""
+
+    alt_text = PhotoForm.base_fields["alt_text"]
+    caption = PhotoForm.base_fields["caption"]
+    credit = PhotoForm.base_fields["credit"]
 
 
 GalleryFormSet = forms.formset_factory(

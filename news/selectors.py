@@ -1,10 +1,12 @@
 """Reads that join or aggregate: one query per page, whatever the row count."""
 
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from news.models import (
     Photo,
@@ -146,12 +148,21 @@ def post_list_published(
     return queryset
 
 
+def _inline_photos_prefetch() -> Prefetch:
+    # The body's images, with their renditions: the article template swaps
+    # each <img> for a responsive <picture> without a query per image.
+    inline = Photo.objects.filter(kind=PhotoKind.INLINE).prefetch_related(
+        _renditions_prefetch()
+    )
+    return Prefetch("photos", queryset=inline, to_attr="inline_photos")
+
+
 def post_get_published(*, slug: str) -> Post:
     """A published post with all its article page needs, or 404."""
     return get_object_or_404(
         Post.objects.published()
         .select_related("unit__region", "category")
-        .prefetch_related("tags", _photos_prefetch()),
+        .prefetch_related("tags", _photos_prefetch(), _inline_photos_prefetch()),
         slug=slug,
     )
 
@@ -160,7 +171,7 @@ def post_with_article_data(*, post: Post) -> Post:
     """Reload any post (e.g. for the preview) with what the article page shows."""
     return (
         Post.objects.select_related("unit__region", "category")
-        .prefetch_related("tags", _photos_prefetch())
+        .prefetch_related("tags", _photos_prefetch(), _inline_photos_prefetch())
         .get(pk=post.pk)
     )
 
@@ -199,16 +210,45 @@ def photos_missing_renditions(
 def photos_orphaned_inline(
     *, older_than: timedelta, limit: int, now: datetime | None = None
 ) -> QuerySet:
-    """Ids of inline photos no post took `older_than` after upload.
+    """Ids of unattached photos no post took `older_than` after upload.
 
-    Oldest first, at most `limit`. The rows are locked, skipping those a
-    post's save is attaching right now (or another sweep holds): evaluate
-    inside a transaction (news.services.photo_orphans_delete does).
+    CKEditor's inline images and the cover or gallery photos staged by a post
+    form that was never saved (news.services.photos.photo_stage): every photo
+    with post=None. Oldest first, at most `limit`. The rows are locked,
+    skipping those a post's save is attaching right now (or another sweep
+    holds): evaluate inside a transaction (news.services.photo_orphans_delete
+    does).
     """
     cutoff = (now or timezone.now()) - older_than
     return (
         Photo.objects.select_for_update(skip_locked=True)
-        .filter(kind=PhotoKind.INLINE, post__isnull=True, created_at__lte=cutoff)
+        .filter(post__isnull=True, created_at__lte=cutoff)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- Inline images ---------------------------------------------------------------
+
+# What an inline image is stored with until its writer describes it in the
+# editor; a body image whose alt text is empty or still this gets a warning.
+INLINE_ALT_TEXT = _("Gambar dalam berita")
+
+
+class _ImageAlts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.alts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append((dict(attrs).get("alt") or "").strip())
+
+
+def inline_images_without_alt(*, body: str) -> int:
+    """How many of the body's images have no real text alternative."""
+    parser = _ImageAlts()
+    parser.feed(body or "")
+    parser.close()
+    placeholders = {"gambar dalam berita", str(INLINE_ALT_TEXT).casefold()}
+    return sum(1 for alt in parser.alts if not alt or alt.casefold() in placeholders)

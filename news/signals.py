@@ -10,6 +10,7 @@ import logging
 from functools import partial
 
 from django.db import transaction
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +35,9 @@ def photo_deleted(sender, instance, using, **kwargs) -> None:
 
 def rendition_deleted(sender, instance, using, **kwargs) -> None:
     delete_file_on_commit(instance.file, using=using)
+
+
+# Sent by news.services.posts when a post is published (now or on schedule) or
+# unpublished, inside the transaction, with unit_id: the awards app recomputes
+# that unit's statistics once the decision is committed.
+post_publication_changed = Signal()

@@ -29,6 +29,12 @@ urlpatterns = [
         views.photo_remove,
         name="photo_remove",
     ),
+    path(
+        "dasbor/berita/<int:pk>/foto/<int:photo_pk>/ubah/",
+        views.photo_edit,
+        name="photo_edit",
+    ),
+    path("dasbor/berita/<int:pk>/salin/", views.post_copy, name="copy"),
     path("dasbor/unggah-gambar/", views.upload_image, name="upload_image"),
     # Public site.
     path("berita/<slug:slug>/", views.article, name="detail"),

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from news import selectors, services
-from news.forms import GalleryFormSet, OptionalPhotoForm, PhotoForm, PostForm
+from news.forms import (
+    CoverPhotoForm,
+    GalleryFormSet,
+    OptionalPhotoForm,
+    PhotoTextForm,
+    PostForm,
+)
 from news.models import Category, PhotoKind, Post, PostStatus, Tag
 from portal.views import too_many_requests
 from units.models import Role, Unit
@@ -36,11 +41,15 @@ RATE_LIMITED_MESSAGE = _(
     "nanti."
 )
 PHOTO_REJECTED_MESSAGE = _(
-    "Ada foto yang tidak dapat diterima, jadi belum ada yang disimpan. Tulisan "
-    "Anda masih ada di bawah: perbaiki foto yang ditandai, pilih ulang berkas "
-    "fotonya, lalu simpan lagi."
+    "Ada foto yang tidak dapat diterima, jadi berita belum disimpan. Tulisan "
+    "Anda dan foto yang sudah diterima masih ada di bawah: ganti foto yang "
+    "ditandai, lalu simpan lagi."
 )
-INLINE_ALT_TEXT = _("Gambar dalam berita")
+INLINE_ALT_WARNING = _(
+    "Ada gambar di isi berita yang belum memiliki teks alternatif. Klik "
+    "gambarnya di editor, pilih tombol “Ganti alternatif teks gambar”, lalu "
+    "gambarkan isinya bagi pembaca tunanetra sebelum berita dikirim."
+)
 
 
 def unit_staff_required(view):
@@ -71,89 +80,106 @@ def _add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class _PhotoRejected(Exception):
-    """A photo failed the content checks; the form shows why."""
+def _stage_photos(request, *, unit, slots) -> bool:
+    """Check and keep each slot's chosen photo now, so a failed form loses none.
 
-
-def _upload_photos(*, post, actor, cover_form, gallery, stored: list) -> None:
-    """Store the photos of a post form; on the first refusal mark it and stop.
-
-    Each stored photo is appended to `stored`, so that the caller can remove
-    their files when the transaction is rolled back.
+    A new file is staged (news.services.photo_stage: checked by content, only
+    a clean copy stored); a slot without one keeps the photo its signed
+    reference names. Either way the re-rendered form carries the reference
+    again and shows the photo. False when a photo was refused.
     """
-    slots = [(cover_form, PhotoKind.COVER)]
-    slots += [(form, PhotoKind.GALLERY) for form in gallery.forms]
+    accepted = True
     for form, kind in slots:
-        if not form.has_photo:
-            continue
+        form.is_valid()
         data = form.cleaned_data
-        if kind == PhotoKind.COVER:
-            for old in [p for p in post.photos.all() if p.kind == PhotoKind.COVER]:
-                services.photo_delete(photo=old, actor=actor)
+        field = form.add_prefix("staged")
         try:
-            photo = services.photo_upload(
-                unit=post.unit,
-                actor=actor,
-                file=data["file"],
-                kind=kind,
-                caption=data["caption"],
-                alt_text=data["alt_text"],
-                credit=data["credit"],
-                post=post,
-            )
-            stored.append(photo)
+            if data.get("file"):
+                photo = services.photo_stage(
+                    unit=unit,
+                    actor=request.user,
+                    file=data["file"],
+                    kind=kind,
+                    alt_text=data.get("alt_text", ""),
+                )
+            elif data.get("staged"):
+                photo = services.photo_staged_get(
+                    token=data["staged"], actor=request.user
+                )
+            else:
+                continue
         except ValidationError as exc:
+            form.data[field] = ""
             form.add_error("file", exc.messages)
-            raise _PhotoRejected from exc
+            accepted = False
+            continue
+        form.staged_photo = photo
+        form.data[field] = services.photo_staged_sign(photo=photo, actor=request.user)
+    return accepted
+
+
+def _attachments(slots, cover_form, *, replace_cover=None) -> list:
+    replace = (
+        bool(cover_form.cleaned_data.get("replace_cover"))
+        if replace_cover is None
+        else replace_cover
+    )
+    return [
+        services.PhotoAttachment(
+            photo=form.staged_photo,
+            kind=kind,
+            alt_text=form.cleaned_data.get("alt_text", ""),
+            caption=form.cleaned_data.get("caption", ""),
+            credit=form.cleaned_data.get("credit", ""),
+            replace_cover=replace,
+        )
+        for form, kind in slots
+        if form.staged_photo is not None
+    ]
 
 
 def _post_form_page(request, *, post=None):
     """Create or edit: the post's text plus a cover and gallery photos."""
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+    posting = request.method == "POST"
+    # A mutable copy: the staged photos' references are written back into it.
+    data = request.POST.copy() if posting else None
+    files = request.FILES if posting else None
     initial = PostForm.initial_for(post) if post else None
     form = PostForm(data, initial=initial)
-    cover_form = OptionalPhotoForm(data, files, prefix="sampul")
+    cover_form = CoverPhotoForm(data, files, prefix="sampul")
     gallery = GalleryFormSet(data, files, prefix="galeri")
-    creating = post is None
-    if request.method == "POST":
+    unit = post.unit if post else request.user.unit
+    if posting:
+        slots = [(cover_form, PhotoKind.COVER)]
+        slots += [(photo_form, PhotoKind.GALLERY) for photo_form in gallery.forms]
+        photos_accepted = _stage_photos(request, unit=unit, slots=slots)
         valid = [form.is_valid(), cover_form.is_valid(), gallery.is_valid()]
-        if all(valid):
-            stored = []
+        if all(valid) and photos_accepted:
             try:
-                with transaction.atomic():
-                    if post is None:
-                        post = services.post_create(
-                            author=request.user, **form.cleaned_data
-                        )
-                    else:
-                        services.post_update(
-                            post=post, actor=request.user, **form.cleaned_data
-                        )
-                    _upload_photos(
-                        post=post,
-                        actor=request.user,
-                        cover_form=cover_form,
-                        gallery=gallery,
-                        stored=stored,
-                    )
-            except _PhotoRejected:
-                # Everything was rolled back: a new post does not exist yet,
-                # and the photos stored before the refused one have no rows.
-                services.photo_files_discard(photos=stored)
-                post = None if creating else post
-                messages.error(request, PHOTO_REJECTED_MESSAGE)
+                saved = services.post_save_with_photos(
+                    actor=request.user,
+                    post=post,
+                    fields=form.cleaned_data,
+                    photos=_attachments(slots, cover_form),
+                )
             except ValidationError as exc:
-                post = None if creating else post
-                _add_service_errors(form, exc)
+                if getattr(exc, "code", None) == "cover_exists":
+                    cover_form.add_error("replace_cover", exc)
+                else:
+                    _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Draf berita tersimpan."))
-                return redirect("news:post", pk=post.pk)
+                if selectors.inline_images_without_alt(body=saved.body):
+                    messages.warning(request, INLINE_ALT_WARNING)
+                return redirect("news:post", pk=saved.pk)
+        if not photos_accepted:
+            messages.error(request, PHOTO_REJECTED_MESSAGE)
         else:
             messages.error(
                 request,
                 _("Berita belum tersimpan. Periksa isian yang ditandai merah."),
             )
+    photos = selectors.photo_list_for_post(post=post) if post else []
     return render(
         request,
         "news/post_form.html",
@@ -162,7 +188,10 @@ def _post_form_page(request, *, post=None):
             "cover_form": cover_form,
             "gallery": gallery,
             "post": post,
-            "photos": selectors.photo_list_for_post(post=post) if post else [],
+            "photos": photos,
+            "has_cover": any(p.kind == PhotoKind.COVER for p in photos),
+            "gallery_staged": any(f.staged_photo for f in gallery.forms),
+            "zone": unit.time_zone,
         },
     )
 
@@ -194,6 +223,7 @@ def dashboard(request):
                 (value, label, counts[value]) for value, label in PostStatus.choices
             ],
             "total": sum(counts.values()),
+            "zone": unit.time_zone,
             "waiting_for_head": (
                 counts[PostStatus.HEAD_REVIEW] if request.user.role == Role.HEAD else 0
             ),
@@ -225,6 +255,12 @@ def _post_page(request, post, *, status=200, error=None):
             "photos": selectors.photo_list_for_post(post=post),
             "actions": services.post_available_actions(post=post, actor=request.user),
             "error": error,
+            "zone": post.unit.time_zone,
+            "inline_without_alt": (
+                selectors.inline_images_without_alt(body=post.body)
+                if post.is_editable_by_unit
+                else 0
+            ),
         },
         status=status,
     )
@@ -336,43 +372,7 @@ def post_head_return(request, pk: int):
     return redirect("news:post", pk=post.pk)
 
 
-@unit_staff_required
-def post_photos(request, pk: int):
-    """A post's cover and gallery: add one photo at a time, or remove one."""
-    post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
-    editable = post.is_editable_by_unit
-    form = PhotoForm(prefix="foto")
-    if request.method == "POST":
-        if not editable:
-            messages.warning(request, LOCKED_MESSAGE)
-            return redirect("news:post", pk=post.pk)
-        form = PhotoForm(request.POST, request.FILES, prefix="foto")
-        kind = (
-            PhotoKind.COVER
-            if request.POST.get("jenis") == PhotoKind.COVER
-            else PhotoKind.GALLERY
-        )
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    if kind == PhotoKind.COVER:
-                        for old in [p for p in post.photos.all() if p.kind == kind]:
-                            services.photo_delete(photo=old, actor=request.user)
-                    services.photo_upload(
-                        unit=post.unit,
-                        actor=request.user,
-                        post=post,
-                        kind=kind,
-                        **form.cleaned_data,
-                    )
-            except ValidationError as exc:
-                form.add_error("file", exc.messages)
-            else:
-                messages.success(
-                    request, _("Foto diunggah dan sedang diproses untuk ditampilkan.")
-                )
-                return redirect("news:photos", pk=post.pk)
-        messages.error(request, _("Foto belum tersimpan. Periksa isian yang ditandai."))
+def _photos_page(request, post, form, *, status=200):
     return render(
         request,
         "news/post_photos.html",
@@ -380,23 +380,113 @@ def post_photos(request, pk: int):
             "post": post,
             "photos": selectors.photo_list_for_post(post=post),
             "form": form,
-            "editable": editable,
+            "editable": post.is_editable_by_unit,
             "kind_choices": [
                 (PhotoKind.GALLERY, PhotoKind.GALLERY.label),
                 (PhotoKind.COVER, PhotoKind.COVER.label),
             ],
         },
+        status=status,
     )
 
 
-@require_POST
 @unit_staff_required
-def photo_remove(request, pk: int, photo_pk: int):
-    post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
-    photo = get_object_or_404(post.photos, pk=photo_pk)
+def post_photos(request, pk: int):
+    """A post's cover and gallery: add one photo at a time, edit or remove one.
+
+    A new cover where one exists is staged first and confirmed on its own
+    page (which carries the staged photo's signed reference): nothing is
+    replaced by a single click.
+    """
+    post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
+    if request.method != "POST":
+        return _photos_page(request, post, OptionalPhotoForm(prefix="foto"))
     if not post.is_editable_by_unit:
         messages.warning(request, LOCKED_MESSAGE)
         return redirect("news:post", pk=post.pk)
+    form = OptionalPhotoForm(request.POST.copy(), request.FILES, prefix="foto")
+    kind = (
+        PhotoKind.COVER
+        if request.POST.get("jenis") == PhotoKind.COVER
+        else PhotoKind.GALLERY
+    )
+    accepted = _stage_photos(request, unit=post.unit, slots=[(form, kind)])
+    if accepted and form.is_valid() and form.staged_photo is None:
+        form.add_error("file", _("Pilih berkas foto yang akan diunggah."))
+    if not (accepted and form.is_valid()):
+        messages.error(request, _("Foto belum tersimpan. Periksa isian yang ditandai."))
+        return _photos_page(request, post, form)
+    has_cover = any(p.kind == PhotoKind.COVER for p in post.photos.all())
+    confirmed = request.POST.get("ganti_sampul") == "1"
+    if kind == PhotoKind.COVER and has_cover and not confirmed:
+        return render(
+            request,
+            "news/photo_cover_confirm.html",
+            {
+                "post": post,
+                "form": form,
+                "old": next(p for p in post.photos.all() if p.kind == PhotoKind.COVER),
+                "new": form.staged_photo,
+            },
+        )
+    try:
+        services.post_photos_attach(
+            post=post,
+            actor=request.user,
+            photos=_attachments([(form, kind)], form, replace_cover=confirmed),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _photos_page(request, post, form)
+    messages.success(request, _("Foto diunggah dan sedang diproses untuk ditampilkan."))
+    return redirect("news:photos", pk=post.pk)
+
+
+def _editable_photo(request, pk: int, photo_pk: int):
+    """The unit's post and one of its photos, or None when the text is locked."""
+    post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
+    photo = get_object_or_404(selectors.photo_list_for_post(post=post), pk=photo_pk)
+    return post, photo
+
+
+@unit_staff_required
+def photo_edit(request, pk: int, photo_pk: int):
+    """Change a photo's caption, alt text and credit (news.services.photo_update)."""
+    post, photo = _editable_photo(request, pk, photo_pk)
+    if not post.is_editable_by_unit:
+        messages.warning(request, LOCKED_MESSAGE)
+        return redirect("news:photos", pk=post.pk)
+    initial = {name: getattr(photo, name) for name in ("alt_text", "caption", "credit")}
+    form = PhotoTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.photo_update(
+                photo=photo, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("Keterangan foto tersimpan."))
+            else:
+                messages.info(request, _("Tidak ada yang diubah."))
+            return redirect("news:photos", pk=post.pk)
+    return render(
+        request, "news/photo_edit.html", {"post": post, "photo": photo, "form": form}
+    )
+
+
+@unit_staff_required
+def photo_remove(request, pk: int, photo_pk: int):
+    """Remove a photo: GET asks for confirmation, POST removes it."""
+    post, photo = _editable_photo(request, pk, photo_pk)
+    if not post.is_editable_by_unit:
+        messages.warning(request, LOCKED_MESSAGE)
+        return redirect("news:post", pk=post.pk)
+    if request.method != "POST":
+        return render(
+            request, "news/photo_remove_confirm.html", {"post": post, "photo": photo}
+        )
     try:
         services.photo_delete(photo=photo, actor=request.user)
     except ValidationError as exc:
@@ -404,6 +494,23 @@ def photo_remove(request, pk: int, photo_pk: int):
     else:
         messages.success(request, _("Foto dihapus."))
     return redirect("news:photos", pk=post.pk)
+
+
+@require_POST
+@unit_staff_required
+def post_copy(request, pk: int):
+    """A rejected post's text and photos as a new draft of the same unit."""
+    post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
+    try:
+        copy = services.post_copy_to_draft(post=post, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("news:post", pk=post.pk)
+    messages.success(
+        request,
+        _("Salinan dibuat sebagai draf baru. Perbaiki lalu kirim lagi ke redaksi."),
+    )
+    return redirect("news:edit", pk=copy.pk)
 
 
 def _upload_error(message, status: int) -> JsonResponse:
@@ -425,13 +532,14 @@ def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
             actor=request.user,
             file=upload,
             kind=PhotoKind.INLINE,
-            alt_text=str(INLINE_ALT_TEXT),
+            alt_text=str(selectors.INLINE_ALT_TEXT),
             post=post,
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)
-    # Extra keys reach CKEditor's uploadComplete: editor.js sets the alt text.
-    return JsonResponse({"url": photo.image.url, "alt": photo.alt_text})
+    # No "alt" for CKEditor: the writer describes the image in the editor (its
+    # text-alternative button), and the post page warns while one is missing.
+    return JsonResponse({"url": photo.image.url})
 
 
 @require_POST

@@ -192,7 +192,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.sweep_orphan_inline_photos",
         "schedule": crontab(hour=20, minute=0),
     },
+    # Every night at 02:00 WIB (19:00 UTC): recompute the award statistics of
+    # every open period from scratch, catching up on anything a debounced
+    # per-unit refresh missed (Redis outage, dead worker). Idempotent.
+    "refresh-award-statistics": {
+        "task": "awards.tasks.refresh_all_statistics",
+        "schedule": crontab(hour=19, minute=0),
+    },
 }
+
+# --- Awards -----------------------------------------------------------------
+# A publication asks for a refresh of its unit's statistics this many seconds
+# later; approvals of the same unit in between share that one refresh.
+AWARDS_REFRESH_DEBOUNCE_SECONDS = env.int(
+    "AWARDS_REFRESH_DEBOUNCE_SECONDS", default=30
+)
+# Hours from an incident to its published clarification that count as on time.
+CRISIS_RESPONSE_TARGET_HOURS = env.int("CRISIS_RESPONSE_TARGET_HOURS", default=24)
+# Posts a social-media account needs in a month to count as consistent.
+AWARDS_SOCIAL_MIN_POSTS_PER_MONTH = env.int(
+    "AWARDS_SOCIAL_MIN_POSTS_PER_MONTH", default=12
+)
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", news_views.home, name="home"),
     path("", include("news.urls")),
+    path("", include("awards.urls")),
 ]
 
 # Indonesian error pages in the site's layout (used when DEBUG is off).

@@ -57,6 +57,7 @@ from news.sanitize import (
     image_sources,
     sanitize_body,
 )
+from news.signals import post_publication_changed
 from units.models import Role, Unit, User
 
 logger = logging.getLogger(__name__)
@@ -642,6 +643,7 @@ def post_approve(
         post.publish_at = publish_at
     _save(post, update_fields=["status", "published_at", "publish_at"])
     _record(post=post, actor=actor, action=action, from_status=from_status)
+    post_publication_changed.send(sender=Post, post=post, unit_id=post.unit_id)
     return post
 
 
@@ -705,6 +707,7 @@ def post_unpublish(*, post: Post, actor: User, reason: str) -> Post:
         from_status=from_status,
         comment=reason,
     )
+    post_publication_changed.send(sender=Post, post=post, unit_id=post.unit_id)
     return post
 
 
@@ -756,6 +759,9 @@ def post_publish_due(
                     actor=None,
                     action=PostAction.PUBLISH,
                     from_status=S.SCHEDULED,
+                )
+                post_publication_changed.send(
+                    sender=Post, post=post, unit_id=post.unit_id
                 )
         published += len(due)
         if len(due) < batch_size:

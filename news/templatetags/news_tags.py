@@ -1,11 +1,16 @@
 """Template helpers for news pages: Indonesian long dates and <picture>."""
 
 import datetime
+import html
+import re
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
 
+from news.models import PostAction
 from units.models import TimeZone
 
 register = template.Library()
@@ -51,13 +56,22 @@ def waktu_lengkap(value, zone: str = PUBLIC_TIME_ZONE):
 
 
 @register.filter
-def iso_waktu(value):
+def iso_waktu(value, zone: str = PUBLIC_TIME_ZONE):
     """A machine-readable datetime for <time datetime="...">."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
-        return _local(value, PUBLIC_TIME_ZONE).isoformat(timespec="minutes")
+        return _local(value, zone).isoformat(timespec="minutes")
     return value.isoformat()
+
+
+@register.filter
+def action_label(value) -> str:
+    """A PostEvent action's label ("diminta perbaikan") from its stored value."""
+    try:
+        return PostAction(value).label
+    except ValueError:
+        return ""
 
 
 # Slots of the public layout (static/css/site.css): the article column is at
@@ -111,3 +125,36 @@ def picture(photo, sizes: str = SIZES_ARTICLE, eager: bool = False) -> dict:
 def photos_of_kind(post, kind: str) -> list:
     """A post's prefetched photos of one kind ("cover", "gallery")."""
     return [photo for photo in post.photos.all() if photo.kind == kind]
+
+
+# An <img> of a sanitised body (news.sanitize serialises attributes with
+# double quotes that never hold a quote).
+_BODY_IMG = re.compile(r'<img((?:\s+[a-z][a-z0-9-]*="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)="([^"]*)"')
+
+
+@register.filter
+def body_pictures(post):
+    """The post's (sanitised) body with each inline image as a responsive <picture>.
+
+    Reads the post's prefetched `inline_photos` (news.selectors'
+    _inline_photos_prefetch) with their renditions: no query per image. The
+    alt text is the one written in the editor, else the photo's. An image
+    that is not one of the post's photos is left as it is.
+    """
+    body = post.body
+    photos = {photo.image.url: photo for photo in getattr(post, "inline_photos", [])}
+    if not photos:
+        return mark_safe(body)  # noqa: S308 - sanitised when it was saved
+
+    def swap(match: re.Match) -> str:
+        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        src = html.unescape(attrs.get("src", "")).split("?", 1)[0].split("#", 1)[0]
+        photo = photos.get(src)
+        if photo is None:
+            return match.group(0)
+        context = picture(photo, sizes=SIZES_ARTICLE)
+        context["alt"] = html.unescape(attrs.get("alt", "")).strip() or photo.alt_text
+        return render_to_string("news/_picture.html", context).strip()
+
+    return mark_safe(_BODY_IMG.sub(swap, body))  # noqa: S308 - see above

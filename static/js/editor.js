@@ -80,12 +80,36 @@ async function enhance(textarea) {
       headers: { "X-CSRFToken": csrfToken(textarea) },
     },
   });
-  // An uploaded image starts with the server's default description, so it is
-  // never without alt text; the image toolbar lets the writer improve it.
-  editor.plugins.get("ImageUploadEditing").on("uploadComplete", (evt, { data, imageElement }) => {
-    if (data.alt && !imageElement.getAttribute("alt")) {
-      editor.model.change((writer) => writer.setAttribute("alt", data.alt, imageElement));
+  // Every image needs a text alternative written by the writer: the image
+  // toolbar's "Ubah teks alternatif" button sets it. Until then a notice
+  // under the editor says how many images still lack one (the server warns
+  // again on the post's page before it is sent).
+  const notice = document.createElement("p");
+  notice.className = "editor-alt-warning";
+  notice.setAttribute("role", "status");
+  notice.hidden = true;
+  textarea.insertAdjacentElement("afterend", notice);
+  const countMissingAlt = () => {
+    let missing = 0;
+    const range = editor.model.createRangeIn(editor.model.document.getRoot());
+    for (const item of range.getItems()) {
+      if (item.is("element") && (item.name === "imageBlock" || item.name === "imageInline")) {
+        if (!(item.getAttribute("alt") || "").trim()) {
+          missing += 1;
+        }
+      }
     }
+    notice.hidden = missing === 0;
+    notice.textContent = missing
+      ? `${missing} gambar belum memiliki teks alternatif. Klik gambarnya, pilih tombol “Ganti alternatif teks gambar” di atas gambar, lalu gambarkan isinya bagi pembaca tunanetra.`
+      : "";
+  };
+  editor.model.document.on("change:data", countMissingAlt);
+  countMissingAlt();
+  // After an upload, select the new image so its toolbar (with the
+  // text-alternative button) appears at once.
+  editor.plugins.get("ImageUploadEditing").on("uploadComplete", (evt, { imageElement }) => {
+    editor.model.change((writer) => writer.setSelection(imageElement, "on"));
   });
   textarea.classList.add("is-enhanced");
   return editor;

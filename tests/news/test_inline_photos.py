@@ -221,14 +221,21 @@ def test_sweep_deletes_old_orphans_and_their_files_only(
         contributor.unit, post=PostFactory(author=contributor), age=timedelta(days=30)
     )
     old_gallery = inline_photo(
-        contributor.unit, kind=PhotoKind.GALLERY, age=timedelta(days=30)
+        contributor.unit,
+        post=PostFactory(author=contributor),
+        kind=PhotoKind.GALLERY,
+        age=timedelta(days=30),
+    )
+    # A cover staged by a post form that was never saved goes too.
+    old_staged = inline_photo(
+        contributor.unit, kind=PhotoKind.COVER, age=timedelta(days=3)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.photo_orphans_delete() == 1
+        assert services.photo_orphans_delete() == 2
         assert all(map(default_storage.exists, orphan_files)), "not before commit"
 
-    assert not Photo.objects.filter(pk=old_orphan.pk).exists()
+    assert not Photo.objects.filter(pk__in=[old_orphan.pk, old_staged.pk]).exists()
     assert not Rendition.objects.filter(photo_id=old_orphan.pk).exists()
     assert not any(map(default_storage.exists, orphan_files))
     for kept in (young_orphan, attached, old_gallery):

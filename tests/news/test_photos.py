@@ -331,7 +331,7 @@ def test_empty_file_is_refused_by_the_form(author_client, category):
     assert not Post.objects.exists()
 
 
-def test_rejected_gallery_photo_leaves_no_file_of_the_cover_before_it(
+def test_rejected_gallery_photo_keeps_the_photos_accepted_before_it(
     author_client, category
 ):
     before = stored_names(default_storage)
@@ -350,11 +350,15 @@ def test_rejected_gallery_photo_leaves_no_file_of_the_cover_before_it(
         ),
     )
     assert response.status_code == 200
-    assert 'id="id_galeri-1-file_error"' in response.content.decode()
-    assert not Photo.objects.exists()
-    # The cover and first gallery photo were stored, then rolled back: their
-    # files are gone too.
-    assert stored_names(default_storage) == before
+    html = response.content.decode()
+    assert 'id="id_galeri-1-file_error"' in html
+    assert not Post.objects.exists()
+    # The cover and first gallery photo were accepted: staged (no post yet)
+    # and offered again; the refused one left nothing behind.
+    staged = Photo.objects.filter(post__isnull=True)
+    assert staged.count() == 2
+    assert html.count("Foto sudah diunggah") == 2
+    assert stored_names(default_storage) - before == {p.image.name for p in staged}
 
 
 # --- Renditions in-process -----------------------------------------------------
