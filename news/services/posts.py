@@ -151,6 +151,7 @@ MSG_TITLE_REQUIRED = _("Judul wajib diisi.")
 MSG_LEAD_REQUIRED = _("Ringkasan wajib diisi.")
 MSG_NO_UNIT = _("Akun ini tidak terdaftar pada UPT mana pun.")
 MSG_NOT_PUBLISHED = _("Hanya berita yang sudah terbit yang dapat dijadikan pilihan.")
+MSG_COPY_NOT_REJECTED = _("Hanya berita yang ditolak yang dapat disalin menjadi draf.")
 
 
 class SubmissionRateLimited(ValidationError):
@@ -769,3 +770,75 @@ def post_publish_due(
     if published:
         logger.info("Published %d scheduled posts", published)
     return published
+
+
+# --- Starting again ----------------------------------------------------------
+
+
+def post_copy_to_draft(*, post: Post, actor: User) -> Post:
+    """A rejected post's text, details and photos as a new draft of its unit.
+
+    Unit members only, rejected posts only. Every photo (cover, gallery and
+    the inline images the body shows) is copied as a new Photo with its own
+    file (news.services.photos.photo_copy), and the body is made to show the
+    copies: deleting the rejected post later takes nothing from the draft.
+    The draft's CREATE event says which post it was copied from.
+    """
+    from news.services.photos import photo_copy, photo_files_discard
+
+    _require_unit_member(actor, post)
+    copies = []
+    try:
+        with transaction.atomic():
+            original = _lock(post)
+            if original.status != S.REJECTED:
+                raise ValidationError(MSG_COPY_NOT_REJECTED, code="not_rejected")
+            draft = None
+            for _attempt in range(5):
+                try:
+                    with transaction.atomic():
+                        draft = Post.objects.create(
+                            title=original.title,
+                            slug=_free_slug(original.title),
+                            lead=original.lead,
+                            body=original.body,
+                            unit_id=original.unit_id,
+                            author=actor,
+                            category_id=original.category_id,
+                            programme=original.programme,
+                            event_date=original.event_date,
+                            location=original.location,
+                            status=S.DRAFT,
+                        )
+                    break
+                except IntegrityError:
+                    logger.info("Slug taken concurrently, retrying the copy")
+            if draft is None:
+                raise ValidationError(
+                    _("Berita tidak dapat disalin; coba lagi."), code="retry"
+                )
+            draft.tags.set(original.tags.all())
+            body = draft.body
+            for photo in original.photos.order_by("position", "id"):
+                copy = photo_copy(photo=photo, post=draft, actor=actor)
+                copies.append(copy)
+                if photo.kind == PhotoKind.INLINE:
+                    body = body.replace(photo.image.url, copy.image.url)
+            if body != draft.body:
+                draft.body = body
+                _save(draft, update_fields=["body"])
+            _record(
+                post=draft,
+                actor=actor,
+                action=PostAction.CREATE,
+                from_status="",
+                comment=str(
+                    _("Disalin dari berita #%(pk)d “%(title)s” yang ditolak.")
+                    % {"pk": original.pk, "title": original.title}
+                ),
+            )
+    except Exception:
+        # The rows are gone with the transaction; their copied files are not.
+        photo_files_discard(photos=copies)
+        raise
+    return draft
