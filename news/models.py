@@ -1,6 +1,8 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -75,6 +77,15 @@ class PostQuerySet(models.QuerySet):
         return self.filter(unit=unit)
 
 
+class PostManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_queryset(self):
+        # The search vector is several kilobytes per post and written only by
+        # a database trigger (news migration 0010): never load it by default.
+        # A post loaded this way saves only its loaded fields, so Django never
+        # writes the column either.
+        return super().get_queryset().defer("search_vector")
+
+
 class Post(models.Model):
     """A news item written by a unit and decided on by directorate editors."""
 
@@ -126,8 +137,12 @@ class Post(models.Model):
     is_featured = models.BooleanField(_("berita pilihan"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Title (weight A), lead (B) and body (C) in the `indonesian` text-search
+    # configuration, kept current by a PostgreSQL trigger (news migration
+    # 0010); empty in the embedded SQLite mode. Read by news.search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = PostQuerySet.as_manager()
+    objects = PostManager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -137,6 +152,7 @@ class Post(models.Model):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "submitted_at"]),
+            GinIndex(fields=["search_vector"], name="news_post_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(

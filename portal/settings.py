@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "news",
     "awards",
+    "public",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

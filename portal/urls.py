@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", news_views.home, name="home"),
     path("", include("news.urls")),
+    path("", include("public.urls")),
     path("", include("awards.urls")),
 ]
 

@@ -1,0 +1,404 @@
+"""Full-text search over published posts, for the public search page.
+
+The plan, and why (issue 8's targets: p50 < 50 ms, p95 < 250 ms on 200,000
+posts). `Post.search_vector` is a stored, weighted tsvector (title A, lead B,
+body C, `indonesian` configuration) with its own GIN index, kept by a trigger
+(news migration 0010). The obvious query, `ts_rank` over every match, ranks
+and sorts 100,000 rows for a common word and takes seconds. Instead:
+
+1. candidates: the newest SEARCH_CANDIDATES matches (`@@` on the stored
+   column, filters applied, ORDER BY published_at DESC LIMIT n): the planner
+   uses the GIN index for rare words and walks the (status, -published_at)
+   index for common ones, stopping after n matches;
+2. rank only those candidates with `ts_rank` (title above lead above body),
+   newest first among equals, and return their ids: a bounded, cheap list
+   that also gives the total and stable pages;
+3. load the posts of the page shown, and make `ts_headline` snippets for
+   those 20 rows only.
+
+A reader therefore sees the best of the newest SEARCH_CANDIDATES matches;
+the page says so when the cap is reached, and the filters narrow it.
+
+The embedded SQLite mode has no tsvector: it falls back to `icontains` on
+title, lead and body, newest first.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from html import unescape
+
+from django.conf import settings
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import F, Func, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from news.models import Category, Post, Tag
+from news.selectors import post_list_published
+from units.models import Region, Unit
+
+SEARCH_CONFIG = "indonesian"
+# How many of the newest matches are ranked (see the module docstring).
+SEARCH_CANDIDATES = 1000
+SEARCH_PAGE_SIZE = 20
+SUGGESTION_LIMIT = 5
+# pg_trgm's word similarity above which a title or tag is suggested. Lower
+# than pg_trgm's default (0.6) so that a typo of one letter in a short word
+# still finds it.
+SUGGESTION_MIN_SIMILARITY = 0.45
+
+# PostgreSQL's `indonesian` configuration is a stemmer with no stop-word
+# list, so "yang" or "di" match nearly every post: searching for them alone
+# says nothing. They are dropped from the query (outside quoted phrases,
+# whose wording must stay whole); a query of nothing else gets a page that
+# explains it. The stored vectors keep them, so phrases still match.
+STOP_WORDS = frozenset(
+    {
+        "ada",
+        "adalah",
+        "agar",
+        "akan",
+        "aku",
+        "anda",
+        "antara",
+        "apa",
+        "atas",
+        "atau",
+        "bagi",
+        "bahwa",
+        "baik",
+        "banyak",
+        "bila",
+        "bisa",
+        "dalam",
+        "dan",
+        "dapat",
+        "dari",
+        "daripada",
+        "dengan",
+        "di",
+        "dia",
+        "hal",
+        "hanya",
+        "harus",
+        "hingga",
+        "ia",
+        "ialah",
+        "ini",
+        "itu",
+        "jadi",
+        "jika",
+        "juga",
+        "kami",
+        "kamu",
+        "karena",
+        "ke",
+        "kepada",
+        "kita",
+        "lagi",
+        "lah",
+        "lain",
+        "lebih",
+        "maka",
+        "masih",
+        "mereka",
+        "namun",
+        "nya",
+        "oleh",
+        "pada",
+        "para",
+        "per",
+        "pun",
+        "saat",
+        "saja",
+        "sama",
+        "sampai",
+        "sangat",
+        "saya",
+        "se",
+        "secara",
+        "sedang",
+        "sehingga",
+        "sejak",
+        "semua",
+        "seperti",
+        "serta",
+        "sudah",
+        "supaya",
+        "tak",
+        "tanpa",
+        "telah",
+        "tentang",
+        "tersebut",
+        "tetapi",
+        "tidak",
+        "untuk",
+        "yaitu",
+        "yakni",
+        "yang",
+    }
+)
+_WORD = re.compile(r"(?<![\w-])-?(\w+)(?![\w-])", re.UNICODE)
+
+# ts_headline marks the matches with these control characters, which never
+# occur in stored text; the snippet is HTML-escaped first and the marks
+# become <mark> afterwards, so no stored markup reaches the page.
+_START, _STOP = "\x02", "\x03"
+
+
+@dataclass
+class SearchFilters:
+    unit: Unit | None = None
+    region: Region | None = None
+    category: Category | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    page: Page
+    total: int
+    # True when more posts match than were ranked (SEARCH_CANDIDATES).
+    capped: bool = False
+    # True when the query held nothing to search for (only stop words or
+    # punctuation): the page explains it instead of "no result".
+    only_stop_words: bool = False
+    posts: list[Post] = field(default_factory=list)
+
+
+def strip_stop_words(query: str) -> str:
+    """The query without stop words outside quotes ("" when nothing is left)."""
+    parts = query.split('"')
+    for index in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[index] = _WORD.sub(
+            lambda m: "" if m.group(1).lower() in STOP_WORDS else m.group(0),
+            parts[index],
+        )
+    cleaned = '"'.join(parts)
+    return cleaned if re.search(r"\w", cleaned) else ""
+
+
+def _local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filter(queryset: QuerySet[Post], filters: SearchFilters) -> QuerySet[Post]:
+    if filters.unit is not None:
+        queryset = queryset.filter(unit=filters.unit)
+    if filters.region is not None:
+        queryset = queryset.filter(unit__region=filters.region)
+    if filters.category is not None:
+        queryset = queryset.filter(category=filters.category)
+    if filters.date_from is not None:
+        start = _local_day_start(filters.date_from)
+        queryset = queryset.filter(published_at__gte=start)
+    if filters.date_to is not None:
+        # The whole last day, in the site's time zone.
+        end = _local_day_start(filters.date_to + timedelta(days=1))
+        queryset = queryset.filter(published_at__lt=end)
+    return queryset
+
+
+def _tsquery(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _marked(text: str | None) -> SafeString:
+    """Escape a ts_headline result, then turn its match marks into <mark>."""
+    text = escape(unescape(text or ""))
+    return mark_safe(  # noqa: S308 - escaped above; only our marks become tags
+        text.replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
+
+
+def _strip_tags(expression):
+    return Func(
+        expression,
+        Value(r"<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def _ranked_ids(*, query: str, filters: SearchFilters) -> list[int]:
+    """Ids of the best of the newest SEARCH_CANDIDATES matches, best first."""
+    tsquery = _tsquery(query)
+    candidates = (
+        _filter(Post.objects.published().filter(search_vector=tsquery), filters)
+        .order_by("-published_at", "-id")
+        .values("pk")[:SEARCH_CANDIDATES]
+    )
+    return list(
+        Post.objects.filter(pk__in=Subquery(candidates))
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
+        .order_by("-rank", "-published_at", "-id")
+        .values_list("pk", flat=True)
+    )
+
+
+def _page_posts(*, ids: list[int], query: str) -> list[Post]:
+    """The posts of one page, in rank order, with highlighted title and snippet."""
+    if not ids:
+        return []
+    tsquery = _tsquery(query)
+    rows = post_list_published().filter(pk__in=ids)
+    if query and connection.vendor == "postgresql":
+        rows = rows.annotate(
+            title_headline=SearchHeadline(
+                "title",
+                tsquery,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                highlight_all=True,
+            ),
+            snippet_headline=SearchHeadline(
+                Concat(
+                    "lead",
+                    Value(" "),
+                    _strip_tags(F("body")),
+                    output_field=TextField(),
+                ),
+                tsquery,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+    by_id = {post.pk: post for post in rows}
+    posts = [by_id[pk] for pk in ids if pk in by_id]
+    for post in posts:
+        post.title_html = _marked(getattr(post, "title_headline", post.title))
+        post.snippet_html = _marked(getattr(post, "snippet_headline", post.lead))
+    return posts
+
+
+def _only_stop_words(query: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))",
+            [SEARCH_CONFIG, query],
+        )
+        return cursor.fetchone()[0] == 0
+
+
+def _simple_matches(*, query: str, filters: SearchFilters) -> QuerySet[Post]:
+    """The SQLite fallback: every word somewhere in title, lead or body."""
+    queryset = Post.objects.published()
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+        )
+    return _filter(queryset, filters).order_by("-published_at", "-id")
+
+
+def post_search(
+    *,
+    query: str,
+    filters: SearchFilters | None = None,
+    page_number: int | str | None = 1,
+    per_page: int = SEARCH_PAGE_SIZE,
+) -> SearchResults:
+    """Published posts matching `query`, ranked, one page of them highlighted.
+
+    A constant number of queries whatever the number of matches: the ranked
+    ids (PostgreSQL) or the count and page (SQLite), then the page's posts
+    with their cover renditions.
+    """
+    query = (query or "").strip()
+    filters = filters or SearchFilters()
+    if not query and not any(vars(filters).values()):
+        page = Paginator([], per_page).get_page(1)
+        return SearchResults(query=query, page=page, total=0)
+    if not query or connection.vendor != "postgresql":
+        # No words but filters: the newest posts they select (browsing).
+        paginator = Paginator(
+            _simple_matches(query=query, filters=filters).values_list("pk", flat=True),
+            per_page,
+        )
+        page = paginator.get_page(page_number)
+        posts = _page_posts(ids=list(page.object_list), query=query)
+        return SearchResults(query=query, page=page, total=paginator.count, posts=posts)
+    words = strip_stop_words(query)
+    if not words:
+        page = Paginator([], per_page).get_page(1)
+        return SearchResults(query=query, page=page, total=0, only_stop_words=True)
+    ids = _ranked_ids(query=words, filters=filters)
+    page = Paginator(ids, per_page).get_page(page_number)
+    posts = _page_posts(ids=list(page.object_list), query=words)
+    return SearchResults(
+        query=query,
+        page=page,
+        total=len(ids),
+        capped=len(ids) >= SEARCH_CANDIDATES,
+        only_stop_words=not ids and _only_stop_words(words),
+        posts=posts,
+    )
+
+
+def search_suggestions(*, query: str, limit: int = SUGGESTION_LIMIT) -> dict:
+    """Titles and tags that look like `query`, for a page with no result.
+
+    pg_trgm word similarity (the query against any run of words of a title
+    or tag), so a typo still finds the word meant; the title lookup uses the
+    trigram GIN index of news migration 0010. Nothing on SQLite.
+    """
+    query = (query or "").strip()
+    if not query or connection.vendor != "postgresql":
+        return {"posts": [], "tags": []}
+    similarity = TrigramWordSimilarity(Value(query), "title")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The index operator (%>) applies this threshold; SET LOCAL ends
+        # with the transaction, so pooled connections keep the default.
+        cursor.execute(
+            "SET LOCAL pg_trgm.word_similarity_threshold = %s"
+            % float(SUGGESTION_MIN_SIMILARITY)
+        )
+        posts = list(
+            Post.objects.published()
+            .filter(TrigramWordSimilar(F("title"), Value(query)))
+            .annotate(similarity=similarity)
+            .only("title", "slug", "published_at")
+            .order_by("-similarity", "-published_at")[:limit]
+        )
+    tags = list(
+        Tag.objects.annotate(similarity=TrigramWordSimilarity(Value(query), "name"))
+        .filter(similarity__gte=SUGGESTION_MIN_SIMILARITY, posts__status="published")
+        .distinct()
+        .order_by("-similarity", "name")[:limit]
+    )
+    return {"posts": posts, "tags": tags}
+
+
+def search_filter_options() -> dict:
+    """What the search form offers: regions, active units, categories."""
+    return {
+        "regions": Region.objects.order_by("name"),
+        "units": Unit.objects.active()
+        .select_related("region")
+        .order_by("region__name", "name"),
+        "categories": Category.objects.all(),
+    }
+
+
+def search_is_full_text() -> bool:
+    return settings.IS_POSTGRES

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from public import feeds, views
+
+app_name = "public"
+
+urlpatterns = [
+    path("cari/", views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
+    # Feeds: RSS 2.0 and Atom, for all news and per unit, region, category.
+    path("feed/rss/", feeds.LatestPostsFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
+    path("feed/upt/<slug:slug>/rss/", feeds.UnitPostsFeed(), name="unit_feed_rss"),
+    path(
+        "feed/upt/<slug:slug>/atom/", feeds.UnitPostsAtomFeed(), name="unit_feed_atom"
+    ),
+    path(
+        "feed/kanwil/<slug:slug>/rss/",
+        feeds.RegionPostsFeed(),
+        name="region_feed_rss",
+    ),
+    path(
+        "feed/kanwil/<slug:slug>/atom/",
+        feeds.RegionPostsAtomFeed(),
+        name="region_feed_atom",
+    ),
+    path(
+        "feed/kategori/<slug:slug>/rss/",
+        feeds.CategoryPostsFeed(),
+        name="category_feed_rss",
+    ),
+    path(
+        "feed/kategori/<slug:slug>/atom/",
+        feeds.CategoryPostsAtomFeed(),
+        name="category_feed_atom",
+    ),
+]

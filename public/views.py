@@ -1,0 +1,78 @@
+"""The reader's pages that are new in the public app: search and robots.txt.
+
+Feeds are in public.feeds, sitemaps in public.sitemaps.
+"""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from news.search import post_search, search_filter_options, search_suggestions
+from public.forms import SearchForm
+from public.sitemaps import NEWS_SECTION, sitemaps
+
+
+@require_safe
+def search(request):
+    """/cari/?q=...: ranked results with highlights, filters, stable pages.
+
+    Every parameter is checked by SearchForm; a bad one is reported on the
+    page and left out, so the page answers 200 whatever the URL holds.
+    """
+    form = SearchForm(request.GET)
+    form.is_valid()
+    query = form.search_query()
+    filters = form.search_filters()
+    results = post_search(
+        query=query, filters=filters, page_number=request.GET.get("halaman")
+    )
+    suggestions = None
+    if query and not results.total:
+        suggestions = search_suggestions(query=query)
+    context = {
+        "form": form,
+        "problems": form.problems(),
+        "query": query,
+        "filters": filters,
+        "has_filters": any(vars(filters).values()),
+        "results": results,
+        "suggestions": suggestions,
+        "options": search_filter_options(),
+    }
+    return render(request, "public/search.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("public:sitemap"))
+    lines = [
+        "User-agent: *",
+        # The newsroom, the contributors' dashboard and search result pages
+        # (an endless space of URLs) are not for crawlers.
+        "Disallow: /admin/",
+        "Disallow: /dasbor/",
+        "Disallow: /masuk/",
+        "Disallow: %s" % reverse("public:search"),
+        "",
+        "Sitemap: %s" % sitemap_url,
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def sitemap_index(request):
+    return sitemap_views.index(
+        request, sitemaps(), sitemap_url_name="public:sitemap_section"
+    )
+
+
+@require_safe
+def sitemap_section(request, section):
+    """One section; the Google News one has its own template (news: tags)."""
+    template = "public/sitemap_news.xml" if section == NEWS_SECTION else "sitemap.xml"
+    return sitemap_views.sitemap(
+        request, sitemaps(), section=section, template_name=template
+    )
