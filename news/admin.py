@@ -8,8 +8,6 @@ see their province's posts read-only; unit staff work in the contributor
 dashboard and never see the admin.
 """
 
-import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,12 +25,11 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from news import services
+from news import selectors, services
 from news.forms_admin import (
     CommentForm,
     ConfirmForm,
@@ -143,9 +140,6 @@ DECISIONS = [
 ]
 DECISIONS_BY_SLUG = {decision.slug: decision for decision in DECISIONS}
 DECISIONS_BY_ACTION = {decision.action: decision for decision in DECISIONS}
-
-# Block-level closing tags: one line each, so a diff shows paragraphs.
-_BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|li|blockquote|tr|table|figure|ul|ol)>|<hr>)")
 
 
 def _can_decide(user) -> bool:
@@ -380,6 +374,10 @@ class PostAdmin(admin.ModelAdmin):
         extra_context = dict(extra_context or {})
         if post is not None:
             extra_context["decision_links"] = self._decision_links(request, post)
+            # What the unit changed since the editors sent it back (news.diffing).
+            extra_context["resubmission_diff"] = selectors.post_resubmission_diff(
+                post=post
+            )
             if self._can_see_revisions(request):
                 extra_context["revisions_url"] = reverse(
                     "admin:news_post_revisions", args=[post.pk]
@@ -477,6 +475,7 @@ class PostAdmin(admin.ModelAdmin):
             "decision": spec,
             "media": self.media + form.media,
             "change_url": change_url,
+            "resubmission_diff": selectors.post_resubmission_diff(post=post),
         }
         return TemplateResponse(request, "admin/news/post/decision.html", context)
 
@@ -533,46 +532,18 @@ class PostAdmin(admin.ModelAdmin):
         post = self._get_post_or_404(request, object_id)
         if not self._can_see_revisions(request):
             raise PermissionDenied
-        revision = post.revisions.filter(pk=revision_id).first()
-        if revision is None:
-            raise Http404
         against_current = request.GET.get("terhadap") == "sekarang"
-        newer = (
-            None
-            if against_current
-            else post.revisions.filter(created_at__gte=revision.created_at)
-            .exclude(pk=revision.pk)
-            .exclude(created_at=revision.created_at, pk__lt=revision.pk)
-            .order_by("created_at", "pk")
-            .first()
+        comparison = selectors.post_revision_comparison(
+            post=post, revision_id=revision_id, against_current=against_current
         )
-        after = newer or post
-        after_label = (
-            _("Revisi %(date)s") % {"date": newer.created_at}
-            if newer
-            else _("Versi sekarang")
-        )
-        before_label = _("Revisi %(date)s") % {"date": revision.created_at}
-        diffs = [
-            (
-                Post._meta.get_field(name).verbose_name,
-                _html_diff(
-                    getattr(revision, name),
-                    getattr(after, name),
-                    str(before_label),
-                    str(after_label),
-                ),
-            )
-            for name in ("title", "lead", "body")
-        ]
+        if comparison is None:
+            raise Http404
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Perbandingan revisi: %s") % post.title,
             "post": post,
-            "revision": revision,
-            "diffs": diffs,
-            "diff_styles": mark_safe(difflib.HtmlDiff._styles),  # noqa: S308
+            "comparison": comparison,
             "against_current": against_current,
             "revisions_url": reverse("admin:news_post_revisions", args=[post.pk]),
             "change_url": reverse("admin:news_post_change", args=[post.pk]),
@@ -651,23 +622,6 @@ class PostAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/news/post/bulk_request_changes.html", context
         )
-
-
-def _html_lines(html: str) -> list[str]:
-    return [line for line in _BLOCK_END.sub(r"\1\n", html).splitlines() if line]
-
-
-def _html_diff(before: str, after: str, before_label: str, after_label: str):
-    """A side-by-side table; difflib escapes the compared text, not the labels."""
-    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        _html_lines(before),
-        _html_lines(after),
-        escape(before_label),
-        escape(after_label),
-        context=True,
-        numlines=2,
-    )
-    return mark_safe(table)  # noqa: S308 - every input is escaped above
 
 
 @admin.register(Category)

@@ -263,6 +263,34 @@ class PostRevision(models.Model):
         return "%s (%s)" % (self.title, self.created_at)
 
 
+class PostSnapshot(models.Model):
+    """What a unit sent, as it was at one submission (news.services.snapshots).
+
+    One per SUBMIT event, written in the submission's own transaction: the
+    text, category, tags, programme and photos with their captions, so the
+    editors can compare a resubmission with the version they sent back.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots")
+    event = models.OneToOneField(
+        PostEvent,
+        on_delete=models.CASCADE,
+        related_name="snapshot",
+        verbose_name=_("pengiriman"),
+    )
+    data = models.JSONField(_("isi saat dikirim"))
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("salinan kiriman")
+        verbose_name_plural = pgettext_lazy("plural", "salinan kiriman")
+        indexes = [models.Index(fields=["post", "-created_at"])]
+
+    def __str__(self) -> str:
+        return "%s (%s)" % (self.post_id, self.created_at)
+
+
 class EditorDigest(models.Model):
     """The daily digest one editor was sent on one day: it goes out only once."""
 

@@ -1,5 +1,6 @@
 """Reads that join or aggregate: one query per page, whatever the row count."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from news import diffing
 from news.models import (
     Photo,
     PhotoKind,
@@ -15,6 +17,8 @@ from news.models import (
     Post,
     PostAction,
     PostEvent,
+    PostRevision,
+    PostSnapshot,
     PostStatus,
     Rendition,
 )
@@ -343,3 +347,100 @@ def category_get_by_slug(*, slug: str):
     from news.models import Category
 
     return get_object_or_404(Category, slug=slug)
+
+
+# --- What changed: resubmissions and editors' revisions ------------------------
+
+
+@dataclass
+class ResubmissionDiff:
+    """A resubmission against the version the editors sent back (news.diffing)."""
+
+    request: PostEvent  # the editors' request for changes
+    sent_back: PostSnapshot
+    resubmitted: PostSnapshot
+    diff: diffing.SnapshotDiff
+
+    @property
+    def note(self) -> str:
+        """What the unit wrote to the editors when it sent the post again."""
+        return self.resubmitted.event.comment
+
+
+def _photo_urls(photos) -> None:
+    """Point each compared photo at its image while the photo still exists."""
+    uuids = [photo.uuid for photo in photos]
+    if not uuids:
+        return
+    urls = {
+        photo.uuid.hex: photo.image.url
+        for photo in Photo.objects.filter(uuid__in=uuids).only("uuid", "image")
+        if photo.image
+    }
+    for photo in photos:
+        photo.url = urls.get(photo.uuid, "")
+
+
+def post_resubmission_diff(*, post: Post) -> ResubmissionDiff | None:
+    """The latest resubmission after the latest request for changes, compared.
+
+    None until the unit has sent the post again (or for posts sent before
+    snapshots were kept). Four queries at most.
+    """
+    request = (
+        post.events.filter(action=PostAction.REQUEST_CHANGES)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if request is None:
+        return None
+    snapshots = post.snapshots.select_related("event__actor").order_by(
+        "-created_at", "-id"
+    )
+    resubmitted = snapshots.filter(created_at__gt=request.created_at).first()
+    if resubmitted is None:
+        return None
+    sent_back = snapshots.filter(created_at__lte=request.created_at).first()
+    if sent_back is None:
+        return None
+    diff = diffing.snapshot_diff(sent_back.data, resubmitted.data)
+    _photo_urls(diff.photos)
+    return ResubmissionDiff(
+        request=request, sent_back=sent_back, resubmitted=resubmitted, diff=diff
+    )
+
+
+@dataclass
+class RevisionComparison:
+    """A published post's text before an editor's edit, against what followed."""
+
+    revision: PostRevision
+    newer: PostRevision | None  # None: compared with the current version
+    diff: diffing.SnapshotDiff
+
+
+def _revision_text(version) -> dict:
+    return {name: getattr(version, name) for name in diffing.REVISION_FIELDS}
+
+
+def post_revision_comparison(
+    *, post: Post, revision_id: int, against_current: bool = False
+) -> RevisionComparison | None:
+    """One revision against the next one (or the current text); None if unknown."""
+    revision = post.revisions.select_related("editor").filter(pk=revision_id).first()
+    if revision is None:
+        return None
+    newer = None
+    if not against_current:
+        newer = (
+            post.revisions.select_related("editor")
+            .filter(created_at__gte=revision.created_at)
+            .exclude(pk=revision.pk)
+            .exclude(created_at=revision.created_at, pk__lt=revision.pk)
+            .order_by("created_at", "pk")
+            .first()
+        )
+    after = _revision_text(newer or post)
+    diff = diffing.revision_diff(_revision_text(revision), after)
+    return RevisionComparison(revision=revision, newer=newer, diff=diff)

@@ -289,7 +289,9 @@ def post_preview(request, pk: int):
 def post_submit(request, pk: int):
     post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
     try:
-        services.post_submit(post=post, actor=request.user)
+        services.post_submit(
+            post=post, actor=request.user, note=request.POST.get("catatan_redaksi", "")
+        )
     except services.SubmissionRateLimited:
         return too_many_requests(
             request,

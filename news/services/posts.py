@@ -57,6 +57,7 @@ from news.sanitize import (
     image_sources,
     sanitize_body,
 )
+from news.services.snapshots import post_snapshot_create, resubmission_check
 from news.signals import post_publication_changed
 from units.models import Role, Unit, User
 
@@ -527,18 +528,28 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
 
 
 @transaction.atomic
-def post_submit(*, post: Post, actor: User) -> Post:
+def post_submit(*, post: Post, actor: User, note: str = "") -> Post:
     """Send a draft on: to the unit's head when the unit requires it, else to editors.
 
     Refuses an empty body and, past SUBMISSIONS_PER_UNIT_PER_HOUR submissions
     by the unit within the last hour, raises SubmissionRateLimited having
-    saved nothing.
+    saved nothing. `note` is the unit's word to the editors (the SUBMIT
+    event's comment); a resubmission after a request for changes that
+    changes nothing must carry one. Every submission keeps a snapshot of what
+    was sent (news.services.snapshots).
     """
     _require_unit_member(actor, post)
+    note = clean_multiline(note or "")
+    if len(note) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            MSG_COMMENT_TOO_LONG, code="max_length", params={"max": COMMENT_MAX_LENGTH}
+        )
     post = _lock(post)
     _transition_check(post, PostAction.SUBMIT)
     if body_is_empty(post.body):
         raise ValidationError(MSG_EMPTY_BODY, code="empty_body")
+    if post.status == S.CHANGES_REQUESTED:
+        resubmission_check(post=post, note=note)
     # The unit's row lock serialises its submissions, so two at once cannot
     # both slip under the limit.
     unit = Unit.objects.select_for_update().get(pk=post.unit_id)
@@ -560,7 +571,14 @@ def post_submit(*, post: Post, actor: User) -> Post:
     post.submitted_at = now
     _save(post, update_fields=["status", "submitted_at"])
     # Mails the editors, or the unit's head(s) when it waits for them.
-    _record(post=post, actor=actor, action=PostAction.SUBMIT, from_status=from_status)
+    event = _record(
+        post=post,
+        actor=actor,
+        action=PostAction.SUBMIT,
+        from_status=from_status,
+        comment=note,
+    )
+    post_snapshot_create(post=post, event=event)
     return post
 
 
