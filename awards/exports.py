@@ -1,0 +1,40 @@
+"""CSV and XLSX downloads of the dashboards' tables (csv module, openpyxl)."""
+
+import csv
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value):
+    return (
+        "" if value is None else value if isinstance(value, int | float) else str(value)
+    )
+
+
+def table_response(*, table, file_format: str) -> HttpResponse:
+    headers = [str(h) for h in table.headers]
+    rows = [[_cell(v) for v in row] for row in table.rows]
+    if file_format == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=table.slug[:31])
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        response = HttpResponse(content_type=XLSX)
+        workbook.save(response)
+    elif file_format == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    else:
+        return HttpResponse(status=404)
+    response["Content-Disposition"] = 'attachment; filename="%s.%s"' % (
+        table.slug,
+        file_format,
+    )
+    return response

@@ -1,0 +1,315 @@
+"""Recompute the statistics tables of a period: set-based, idempotent, serialised.
+
+Every number is aggregated by the database over all units in scope at once
+(`values(...).annotate(...)`, grouped queries; the median through
+percentile_cont on PostgreSQL), never a loop over units issuing queries. Social
+reports and incidents (a few rows per unit and month) are fetched in one
+query each and folded in Python.
+
+A refresh locks its period row (select_for_update) before it reads, then
+replaces the rows of the units in scope in the same transaction: two refreshes
+of one period run one after the other, the second reads what the first wrote
+and writes the same numbers, so running it twice, or twice at once, gives the
+same table. A closed period is never recomputed.
+"""
+
+import logging
+import statistics as pystats
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import (
+    AwardPeriod,
+    ContributorStatistic,
+    Incident,
+    ReviewStatus,
+    SocialReport,
+    UnitStatistic,
+)
+from awards.workdays import holidays_between
+from news.models import Photo, Post, PostAction, PostEvent, PostStatus, Programme
+
+logger = logging.getLogger(__name__)
+
+# Counted in WIB: the calendar the public site shows.
+WIB = ZoneInfo("Asia/Jakarta")
+MSG_PERIOD_CLOSED = _("Periode ini sudah ditutup dan tidak dapat diubah.")
+
+# Alt text that says nothing: too short, a file name, a camera counter, or
+# the generic text given to images inserted without one.
+GENERIC_ALT = (
+    "gambar dalam berita",
+    "foto",
+    "gambar",
+    "image",
+    "photo",
+    "foto kegiatan",
+)
+BAD_ALT = (
+    Q(alt_text__regex=r"^\s*.{0,9}\s*$")
+    | Q(alt_text__iregex=r"\.(jpe?g|png|webp|gif|heic|avif)\s*$")
+    | Q(alt_text__iregex=r"^\s*(img|dsc|pxl|wa|whatsapp image)[-_ ]?[0-9]")
+    | Q(alt_text__iregex=r"^\s*(%s)\s*$" % "|".join(GENERIC_ALT))
+)
+
+
+def period_bounds(period: AwardPeriod) -> tuple[datetime, datetime]:
+    """The period as aware datetimes [start, end) in WIB."""
+    start = datetime.combine(period.starts_on, time.min, tzinfo=WIB)
+    end = datetime.combine(period.ends_on + timedelta(days=1), time.min, tzinfo=WIB)
+    return start, end
+
+
+def period_as_of(period: AwardPeriod, *, today: date | None = None) -> date:
+    """The last day measured so far: today for a running period, else its end."""
+    today = today or timezone.localdate(timezone=WIB)
+    return max(min(period.ends_on, today), period.starts_on - timedelta(days=1))
+
+
+def months_elapsed(period: AwardPeriod, *, today: date | None = None) -> int:
+    as_of = period_as_of(period, today=today)
+    if as_of < period.starts_on:
+        return 0
+    return (
+        (as_of.year - period.starts_on.year) * 12
+        + as_of.month
+        - period.starts_on.month
+        + 1
+    )
+
+
+def _published_in(period: AwardPeriod, unit_ids: Iterable[int] | None):
+    start, end = period_bounds(period)
+    posts = Post.objects.filter(
+        status=PostStatus.PUBLISHED, published_at__gte=start, published_at__lt=end
+    )
+    if unit_ids is not None:
+        posts = posts.filter(unit_id__in=list(unit_ids))
+    return posts
+
+
+def _news_numbers(
+    period: AwardPeriod, unit_ids, group: tuple[str, ...]
+) -> dict[tuple, dict[str, float]]:
+    """Raw news numbers keyed by the group's values (unit, or unit and author)."""
+    posts = _published_in(period, unit_ids)
+    submitted = Exists(
+        PostEvent.objects.filter(post=OuterRef("pk"), action=PostAction.SUBMIT)
+    )
+    changes = Exists(
+        PostEvent.objects.filter(post=OuterRef("pk"), action=PostAction.REQUEST_CHANGES)
+    )
+    photos = Photo.objects.filter(post=OuterRef("pk"))
+    has_photo = Exists(photos)
+    bad_alt = Exists(photos.filter(BAD_ALT))
+    out: dict[tuple, dict[str, float]] = defaultdict(dict)
+    rows = posts.values(*group).annotate(
+        posts_published=Count("pk"),
+        posts_reviewed=Count("pk", filter=Q(submitted)),
+        posts_clean=Count("pk", filter=Q(submitted) & ~Q(changes)),
+        posts_with_photos=Count("pk", filter=Q(has_photo)),
+        posts_good_alt=Count("pk", filter=Q(has_photo) & ~Q(bad_alt)),
+        programme_posts=Count("pk", filter=Q(programme=Programme.APA_KABAR)),
+        programme_months=Count(
+            TruncMonth("published_at", tzinfo=WIB),
+            filter=Q(programme=Programme.APA_KABAR),
+            distinct=True,
+        ),
+    )
+    for row in rows:
+        key = tuple(row.pop(name) for name in group)
+        out[key].update(row)
+
+    # Days with at least one published post that are working days.
+    holidays = holidays_between(period.starts_on, period.ends_on)
+    days = (
+        posts.annotate(day=TruncDate("published_at", tzinfo=WIB))
+        .exclude(day__in=holidays)
+        .exclude(day__week_day__in=(1, 7))  # Sunday, Saturday
+        .values(*group)
+        .annotate(active_working_days=Count("day", distinct=True))
+    )
+    for row in days:
+        key = tuple(row.pop(name) for name in group)
+        out[key].update(row)
+
+    for key, median in _lead_medians(posts, group).items():
+        out[key]["lead_median_days"] = median
+    return out
+
+
+def _lead_medians(posts, group: tuple[str, ...]) -> dict[tuple, float]:
+    """Median days from event date to submission, per group."""
+    posts = posts.filter(event_date__isnull=False, submitted_at__isnull=False)
+    if connection.vendor == "postgresql":
+        sql, params = posts.values_list("pk").query.sql_with_params()
+        columns = ", ".join('p."%s"' % name for name in group)
+        query = (
+            "SELECT %s, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+            "((p.submitted_at AT TIME ZONE 'Asia/Jakarta')::date - p.event_date)) "
+            "FROM news_post p WHERE p.id IN (%s) GROUP BY %s"
+        ) % (columns, sql, columns)
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return {tuple(row[:-1]): float(row[-1]) for row in cursor.fetchall()}
+    # The embedded SQLite default has no percentile_cont: one query, folded here.
+    leads: dict[tuple, list[int]] = defaultdict(list)
+    for *key, submitted_at, event_date in posts.values_list(
+        *group, "submitted_at", "event_date"
+    ):
+        lead = (timezone.localtime(submitted_at, WIB).date() - event_date).days
+        leads[tuple(key)].append(lead)
+    return {key: float(pystats.median(values)) for key, values in leads.items()}
+
+
+def _social_numbers(period: AwardPeriod, unit_ids, *, today=None) -> dict:
+    """Consistency, engagement and growth inputs from verified monthly reports."""
+    first_month = period.starts_on.replace(day=1)
+    reports = SocialReport.objects.filter(
+        status=ReviewStatus.VERIFIED,
+        month__gte=first_month,
+        month__lte=period.ends_on,
+        account__is_active=True,
+    )
+    if unit_ids is not None:
+        reports = reports.filter(account__unit_id__in=list(unit_ids))
+    minimum = settings.AWARDS_SOCIAL_MIN_POSTS_PER_MONTH
+    months = months_elapsed(period, today=today)
+    per_account: dict[int, list] = defaultdict(list)
+    unit_of: dict[int, int] = {}
+    for account_id, unit_id, month, followers, posts, interactions in reports.order_by(
+        "month"
+    ).values_list(
+        "account_id",
+        "account__unit_id",
+        "month",
+        "followers",
+        "posts",
+        "interactions",
+    ):
+        per_account[account_id].append((month, followers, posts, interactions))
+        unit_of[account_id] = unit_id
+    out: dict[int, dict[str, float]] = defaultdict(
+        lambda: defaultdict(float, social_growth_accounts=0.0)
+    )
+    for account_id, rows in per_account.items():
+        numbers = out[unit_of[account_id]]
+        numbers["social_expected_months"] += months
+        numbers["social_reported_months"] += len(rows)
+        numbers["social_consistent_months"] += sum(1 for r in rows if r[2] >= minimum)
+        numbers["social_followers"] += sum(r[1] for r in rows)
+        numbers["social_interactions"] += sum(r[3] for r in rows)
+        if len(rows) >= 2 and rows[0][1] > 0:
+            numbers["social_growth_sum"] += (rows[-1][1] - rows[0][1]) / rows[0][1]
+            numbers["social_growth_accounts"] += 1
+    result = {}
+    for unit_id, numbers in out.items():
+        numbers = dict(numbers)
+        accounts = numbers.pop("social_growth_accounts")
+        growth_sum = numbers.pop("social_growth_sum", 0.0)
+        numbers["social_growth"] = growth_sum / accounts if accounts else 0.0
+        result[(unit_id,)] = numbers
+    return result
+
+
+def _crisis_numbers(period: AwardPeriod, unit_ids) -> dict:
+    """Response times from incident to published clarification."""
+    start, end = period_bounds(period)
+    incidents = Incident.objects.filter(
+        occurred_at__gte=start, occurred_at__lt=end
+    ).exclude(status=ReviewStatus.REJECTED)
+    if unit_ids is not None:
+        incidents = incidents.filter(unit_id__in=list(unit_ids))
+    target = timedelta(hours=settings.CRISIS_RESPONSE_TARGET_HOURS)
+    per_unit: dict[int, list] = defaultdict(list)
+    for unit_id, occurred_at, status, published_at in incidents.values_list(
+        "unit_id",
+        "occurred_at",
+        "clarification__status",
+        "clarification__published_at",
+    ):
+        answered = status == PostStatus.PUBLISHED and published_at is not None
+        per_unit[unit_id].append(
+            max(published_at - occurred_at, timedelta(0)) if answered else None
+        )
+    result = {}
+    for unit_id, responses in per_unit.items():
+        answered = [r for r in responses if r is not None]
+        hours = [r.total_seconds() / 3600 for r in answered]
+        limit = target.total_seconds() / 3600
+        result[(unit_id,)] = {
+            "crisis_incidents": len(responses),
+            "crisis_answered": len(answered),
+            "crisis_within_target": sum(1 for r in answered if r <= target),
+            # Full credit for an instant answer, none at twice the target or
+            # never: an incident without clarification counts against the unit.
+            "crisis_speed_credit": sum(max(0.0, 1 - h / (2 * limit)) for h in hours),
+            **({"crisis_median_hours": pystats.median(hours)} if hours else {}),
+        }
+    return result
+
+
+def _rows(model, period, numbers: dict, key_fields: tuple[str, ...]) -> list:
+    rows = []
+    for key, values in numbers.items():
+        ids = dict(zip(key_fields, key, strict=True))
+        for metric, value in values.items():
+            if value:
+                rows.append(model(period=period, metric=metric, value=value, **ids))
+    return rows
+
+
+@transaction.atomic
+def statistics_refresh(
+    *, period: AwardPeriod, unit_ids: Iterable[int] | None = None, today=None
+) -> int:
+    """Recompute the period's numbers for the given units (all when None).
+
+    Returns the number of statistic rows written. Raises ValidationError for
+    a closed period.
+    """
+    period = AwardPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(MSG_PERIOD_CLOSED, code="period_closed")
+    if unit_ids is not None:
+        unit_ids = sorted(set(unit_ids))
+    unit_numbers: dict[tuple, dict] = defaultdict(dict)
+    for source in (
+        _news_numbers(period, unit_ids, ("unit_id",)),
+        _social_numbers(period, unit_ids, today=today),
+        _crisis_numbers(period, unit_ids),
+    ):
+        for key, values in source.items():
+            unit_numbers[key].update(values)
+    person_numbers = _news_numbers(period, unit_ids, ("unit_id", "author_id"))
+
+    unit_rows = _rows(UnitStatistic, period, unit_numbers, ("unit_id",))
+    person_rows = _rows(
+        ContributorStatistic, period, person_numbers, ("unit_id", "user_id")
+    )
+    for model in (UnitStatistic, ContributorStatistic):
+        stale = model.objects.filter(period=period)
+        if unit_ids is not None:
+            stale = stale.filter(unit_id__in=unit_ids)
+        stale.delete()
+    UnitStatistic.objects.bulk_create(unit_rows, batch_size=5000)
+    ContributorStatistic.objects.bulk_create(person_rows, batch_size=5000)
+    return len(unit_rows) + len(person_rows)
+
+
+def statistics_refresh_open_periods(*, unit_ids: Iterable[int] | None = None) -> int:
+    """Refresh every open period (the nightly job, and after a publication)."""
+    written = 0
+    for period in AwardPeriod.objects.filter(is_closed=False).order_by("starts_on"):
+        written += statistics_refresh(period=period, unit_ids=unit_ids)
+    return written
