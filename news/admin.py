@@ -4,37 +4,49 @@ The admin declares and delegates: every decision, bulk action and text edit
 calls news.services, and a refusal (ValidationError) becomes a message.
 Editors write the body in the same CKEditor as the units, its images going to
 the post's own upload view (PostAdmin.upload_image_view). Regional reviewers
-see their province's posts read-only; unit staff work in the contributor
+see their province's posts read-only (the body rendered, the photos, the
+preview) and leave recommendations; unit staff work in the contributor
 dashboard and never see the admin.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models import Count
 from django.http import (
     Http404,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import dateformat, timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 
 from news import selectors, services
 from news.forms_admin import (
     CommentForm,
     ConfirmForm,
+    PhotoTextForm,
     PostAdminForm,
     ReasonForm,
+    RecommendationForm,
     ScheduleForm,
 )
 from news.models import (
@@ -44,13 +56,15 @@ from news.models import (
     PostAction,
     PostEvent,
     PostStatus,
+    Recommendation,
     Tag,
 )
 from news.selectors import post_status_counts
 from news.services import EDITABLE_FIELDS
+from news.services.photos import photo_update
+from news.services.posts import post_can_review, post_recommend, post_republish
 from news.views import inline_image_upload
 from news.widgets import CKEditor5Widget
-from units.models import Role
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,14 @@ DECISIONS = [
         ),
         _("Berita tidak lagi menjadi berita pilihan."),
     ),
+    Decision(
+        PostAction.REPUBLISH,
+        "terbitkan-kembali",
+        _("Terbitkan kembali"),
+        ConfirmForm,
+        lambda post, user, data: post_republish(post=post, actor=user),
+        _("Berita diterbitkan kembali."),
+    ),
 ]
 DECISIONS_BY_SLUG = {decision.slug: decision for decision in DECISIONS}
 DECISIONS_BY_ACTION = {decision.action: decision for decision in DECISIONS}
@@ -152,6 +174,32 @@ def _is_unit_staff(user) -> bool:
 
 def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+# The newsroom works in Jakarta time, and says so next to every time it shows.
+NEWSROOM_ZONE = ZoneInfo("Asia/Jakarta")
+
+
+def _wib_short(value) -> str:
+    """'24 Sep 2024 14.30 WIB': a moment in the queue's narrow columns."""
+    if not value:
+        return "-"
+    local = timezone.localtime(value, NEWSROOM_ZONE)
+    return "%s WIB" % dateformat.format(local, "j M Y H.i")
+
+
+def _duration(delta: timedelta) -> str:
+    """'2 hari 3 jam', '5 jam 10 menit', '12 menit': how long something waited."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return str(_("%(days)d hari %(hours)d jam") % {"days": days, "hours": hours})
+    if hours:
+        return str(
+            _("%(hours)d jam %(minutes)d menit") % {"hours": hours, "minutes": minutes}
+        )
+    return str(_("%(minutes)d menit") % {"minutes": minutes})
 
 
 class PostEventInline(admin.TabularInline):
@@ -185,10 +233,11 @@ class PostAdmin(admin.ModelAdmin):
         "title",
         "unit",
         "region",
-        "category",
         "status_badge",
-        "submitted_at",
-        "is_featured",
+        "submitted",
+        "waiting",
+        "recommendation_badge",
+        "preview_link",
     )
     list_filter = (
         "status",
@@ -201,7 +250,6 @@ class PostAdmin(admin.ModelAdmin):
         "created_at",
     )
     search_fields = ("title", "unit__name")
-    list_select_related = ("unit__region", "category")
     list_per_page = 50
     autocomplete_fields = ("tags",)
     readonly_fields = (
@@ -239,37 +287,20 @@ class PostAdmin(admin.ModelAdmin):
     actions = ("approve_and_publish", "request_changes")
 
     class Media:
-        # CKEditor inside the admin's form rows (the widget brings its own).
-        css = {"all": ["css/admin_editor.css"]}
+        # CKEditor inside the admin's form rows (the widget brings its own);
+        # the queue and the decision page's panels.
+        css = {"all": ["css/admin_editor.css", "css/admin_queue.css"]}
 
     # --- Who sees what ---------------------------------------------------------
 
     def get_queryset(self, request):
         # Not super(): it orders by get_ordering() before these annotations exist.
-        queryset = (
-            self.model._default_manager.get_queryset()
-            .select_related("unit__region", "category", "author")
-            .annotate(
-                # The queue: submissions first, oldest first; then the rest,
-                # newest first.
-                queue_rank=Case(
-                    When(status=PostStatus.SUBMITTED, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                ),
-                queue_since=Case(
-                    When(status=PostStatus.SUBMITTED, then=F("submitted_at")),
-                    default=None,
-                ),
-            )
+        return selectors.post_queue(
+            user=request.user, queryset=self.model._default_manager.get_queryset()
         )
-        user = request.user
-        if getattr(user, "role", None) == Role.REVIEWER and not user.is_superuser:
-            queryset = queryset.filter(unit__region_id=user.region_id)
-        return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ("queue_rank", "queue_since", "-created_at")
+        return selectors.QUEUE_ORDERING
 
     def has_module_permission(self, request):
         return not _is_unit_staff(request.user) and super().has_module_permission(
@@ -311,6 +342,57 @@ class PostAdmin(admin.ModelAdmin):
             '<span class="post-status post-status--{}">{}</span>',
             obj.status,
             obj.get_status_display(),
+        )
+
+    @admin.display(description=_("dikirim"), ordering="submitted_at")
+    def submitted(self, obj):
+        return format_html(
+            '<span class="queue-label">{}</span> <time datetime="{}">{}</time>',
+            _("Dikirim"),
+            obj.submitted_at.isoformat() if obj.submitted_at else "",
+            _wib_short(obj.submitted_at),
+        )
+
+    @admin.display(description=_("menunggu"), ordering="queue_since")
+    def waiting(self, obj):
+        """How long a submission has waited for the editors; overdue is marked."""
+        if obj.status != PostStatus.SUBMITTED or not obj.submitted_at:
+            return "-"
+        waited = timezone.now() - obj.submitted_at
+        if waited > timedelta(hours=settings.REVIEW_TARGET_HOURS):
+            return format_html(
+                '<span class="queue-label">{}</span> '
+                '<span class="queue-overdue" title="{}">{} · {}</span>',
+                _("Menunggu"),
+                _("Melewati target %(hours)d jam")
+                % {"hours": settings.REVIEW_TARGET_HOURS},
+                _duration(waited),
+                _("lewat target"),
+            )
+        return format_html(
+            '<span class="queue-label">{}</span> <span class="queue-waiting">{}</span>',
+            _("Menunggu"),
+            _duration(waited),
+        )
+
+    @admin.display(description=_("rekomendasi kanwil"))
+    def recommendation_badge(self, obj):
+        if not obj.recommendation:
+            return "-"
+        return format_html(
+            '<span class="queue-label">{}</span> '
+            '<span class="recommendation recommendation--{}">{}</span>',
+            _("Rekomendasi kanwil"),
+            obj.recommendation,
+            Recommendation(obj.recommendation).label,
+        )
+
+    @admin.display(description=_("pratinjau"))
+    def preview_link(self, obj):
+        return format_html(
+            '<a class="queue-preview" href="{}">{}</a>',
+            reverse("admin:news_post_preview", args=[obj.pk]),
+            _("Pratinjau"),
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -369,10 +451,72 @@ class PostAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
+    # --- Reading: what a reviewer sees instead of the editors' form fields --------
+
+    # Read-only stand-ins for the fields a reviewer sees: the body rendered (it
+    # was sanitised when saved), and names instead of links to admin pages
+    # they may not open.
+    _READONLY_STAND_INS = {
+        "body": "body_rendered",
+        "category": "category_name",
+        "tags": "tag_names",
+        "unit": "unit_name",
+        "author": "author_name",
+    }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+
+        def swap(fields):
+            return tuple(
+                swap(f)
+                if isinstance(f, (list, tuple))
+                else self._READONLY_STAND_INS.get(f, f)
+                for f in fields
+            )
+
+        return [
+            (name, {**options, "fields": swap(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return (*readonly, *self._READONLY_STAND_INS.values())
+        return readonly
+
+    @admin.display(description=_("isi berita"))
+    def body_rendered(self, obj):
+        # Sanitised by news.services when it was saved (news.sanitize).
+        return format_html(
+            '<div class="news-body-rendered">{}</div>',
+            mark_safe(obj.body),  # noqa: S308
+        )
+
+    @admin.display(description=_("kategori"))
+    def category_name(self, obj):
+        return obj.category.name
+
+    @admin.display(description=_("tag"))
+    def tag_names(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all()) or "-"
+
+    @admin.display(description=_("UPT"))
+    def unit_name(self, obj):
+        return obj.unit.name
+
+    @admin.display(description=_("penulis"))
+    def author_name(self, obj):
+        return obj.author.get_full_name() or obj.author.username
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         post = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})
         if post is not None:
+            extra_context.update(self._review_context(request, post))
             extra_context["decision_links"] = self._decision_links(request, post)
             # What the unit changed since the editors sent it back (news.diffing).
             extra_context["resubmission_diff"] = selectors.post_resubmission_diff(
@@ -384,6 +528,37 @@ class PostAdmin(admin.ModelAdmin):
                 )
                 extra_context["revision_count"] = post.revisions.count()
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review_context(self, request, post) -> dict:
+        """What the decision page shows beside the text, for editor and reviewer."""
+        can_edit_photos = self.has_change_permission(request, post)
+        photos = [
+            {
+                "photo": photo,
+                "thumbnail": _thumbnail_url(photo),
+                "edit_url": reverse("admin:news_post_photo", args=[post.pk, photo.pk])
+                if can_edit_photos
+                else "",
+                "delete_url": reverse(
+                    "admin:news_post_photo_delete", args=[post.pk, photo.pk]
+                )
+                if can_edit_photos
+                else "",
+            }
+            for photo in selectors.photo_list_for_review(post=post)
+        ]
+        available = services.post_available_actions(post=post, actor=request.user)
+        return {
+            "review_photos": photos,
+            "preview_url": reverse("admin:news_post_preview", args=[post.pk]),
+            "history_url": reverse("admin:news_post_history", args=[post.pk]),
+            "latest_recommendation": selectors.post_recommendation_latest(post=post),
+            "recommend_url": reverse("admin:news_post_recommend", args=[post.pk])
+            if PostAction.RECOMMEND in available
+            else "",
+            "review_target_hours": settings.REVIEW_TARGET_HOURS,
+            "waiting": self.waiting(post),
+        }
 
     def _decision_links(self, request, post) -> list[dict]:
         if not _can_decide(request.user):
@@ -408,6 +583,26 @@ class PostAdmin(admin.ModelAdmin):
                 "<path:object_id>/keputusan/<slug:decision>/",
                 wrap(self.decision_view),
                 name="news_post_decide",
+            ),
+            path(
+                "<path:object_id>/pratinjau/",
+                self.preview_view,
+                name="news_post_preview",
+            ),
+            path(
+                "<path:object_id>/rekomendasi/",
+                wrap(self.recommend_view),
+                name="news_post_recommend",
+            ),
+            path(
+                "<path:object_id>/foto/<int:photo_id>/",
+                wrap(self.photo_view),
+                name="news_post_photo",
+            ),
+            path(
+                "<path:object_id>/foto/<int:photo_id>/hapus/",
+                wrap(self.photo_delete_view),
+                name="news_post_photo_delete",
             ),
             path(
                 "<path:object_id>/unggah-gambar/",
@@ -478,6 +673,173 @@ class PostAdmin(admin.ModelAdmin):
             "resubmission_diff": selectors.post_resubmission_diff(post=post),
         }
         return TemplateResponse(request, "admin/news/post/decision.html", context)
+
+    def _page_context(self, request, post, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "post": post,
+            "change_url": reverse("admin:news_post_change", args=[post.pk]),
+            **extra,
+        }
+
+    # --- Preview, history, recommendation -------------------------------------------
+
+    @method_decorator(never_cache)
+    def preview_view(self, request, object_id):
+        """The post in the public article template, in any status, with a banner.
+
+        For editors, and for the reviewers of the post's region; for anyone
+        else the post does not exist (404). Not wrapped in admin_view, which
+        would send a logged-in contributor to the admin login instead.
+        """
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        post = Post.objects.select_related("unit").filter(pk=object_id).first()
+        if post is None or not post_can_review(post=post, actor=request.user):
+            raise Http404(_("Berita tidak ditemukan."))
+        return render(
+            request,
+            "admin/news/post/preview.html",
+            {
+                "post": selectors.post_with_article_data(post=post),
+                "preview": True,
+                "change_url": reverse("admin:news_post_change", args=[post.pk]),
+            },
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The decision history (PostEvent), not Django's empty LogEntry list."""
+        post = self._get_post_or_404(request, object_id)
+        if not post_can_review(post=post, actor=request.user):
+            raise PermissionDenied
+        context = self._page_context(
+            request,
+            post,
+            title=_("Riwayat: %s") % post.title,
+            events=selectors.post_events_for_post(post=post),
+            **(extra_context or {}),
+        )
+        return TemplateResponse(request, "admin/news/post/object_history.html", context)
+
+    def recommend_view(self, request, object_id):
+        post = self._get_post_or_404(request, object_id)
+        change_url = reverse("admin:news_post_change", args=[post.pk])
+        available = services.post_available_actions(post=post, actor=request.user)
+        if request.method == "POST":
+            form = RecommendationForm(request.POST)
+            if form.is_valid():
+                try:
+                    post_recommend(
+                        post=post,
+                        actor=request.user,
+                        recommendation=form.cleaned_data["recommendation"],
+                        comment=form.cleaned_data["comment"],
+                    )
+                except ValidationError as exc:
+                    if not self._add_field_errors(form, exc):
+                        self.message_user(request, _messages_of(exc), messages.ERROR)
+                        return HttpResponseRedirect(change_url)
+                else:
+                    self.message_user(
+                        request,
+                        _("Rekomendasi Anda dikirim ke redaksi."),
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(change_url)
+        elif PostAction.RECOMMEND not in available:
+            self.message_user(
+                request,
+                _(
+                    "Rekomendasi hanya dapat diberikan oleh peninjau kanwil wilayah "
+                    "UPT pengirim, selama berita menunggu keputusan redaksi."
+                ),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        else:
+            form = RecommendationForm()
+        context = self._page_context(
+            request,
+            post,
+            title=_("Rekomendasi untuk redaksi"),
+            form=form,
+            submit_label=_("Kirim rekomendasi"),
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, "admin/news/post/recommend.html", context)
+
+    # --- Photos on the decision page ----------------------------------------------
+
+    def _get_photo_or_404(self, request, object_id, photo_id):
+        post = self._get_post_or_404(request, object_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        photo = Photo.objects.filter(pk=photo_id, post=post).first()
+        if photo is None:
+            raise Http404(_("Foto tidak ditemukan."))
+        return post, photo
+
+    def photo_view(self, request, object_id, photo_id):
+        """Correct a photo's caption, alt text and credit (services.photo_update)."""
+        post, photo = self._get_photo_or_404(request, object_id, photo_id)
+        change_url = reverse("admin:news_post_change", args=[post.pk])
+        if request.method == "POST":
+            form = PhotoTextForm(request.POST, instance=Photo.objects.get(pk=photo.pk))
+            if form.is_valid():
+                try:
+                    changed = photo_update(
+                        photo=photo,
+                        actor=request.user,
+                        caption=form.cleaned_data["caption"],
+                        alt_text=form.cleaned_data["alt_text"],
+                        credit=form.cleaned_data["credit"],
+                    )
+                except ValidationError as exc:
+                    if not self._add_field_errors(form, exc):
+                        self.message_user(request, _messages_of(exc), messages.ERROR)
+                        return HttpResponseRedirect(change_url)
+                else:
+                    self.message_user(
+                        request,
+                        _("Keterangan foto disimpan.")
+                        if changed
+                        else _("Tidak ada yang berubah."),
+                        messages.SUCCESS if changed else messages.INFO,
+                    )
+                    return HttpResponseRedirect(change_url + "#foto-berita")
+        else:
+            form = PhotoTextForm(instance=photo)
+        context = self._page_context(
+            request,
+            post,
+            title=_("Ubah keterangan foto"),
+            photo=photo,
+            form=form,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, "admin/news/post/photo_edit.html", context)
+
+    def photo_delete_view(self, request, object_id, photo_id):
+        """Remove a photo after confirmation (news.services.photo_delete)."""
+        post, photo = self._get_photo_or_404(request, object_id, photo_id)
+        change_url = reverse("admin:news_post_change", args=[post.pk])
+        if request.method == "POST":
+            try:
+                services.photo_delete(photo=photo, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, _messages_of(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("Foto dihapus."), messages.SUCCESS)
+            return HttpResponseRedirect(change_url + "#foto-berita")
+        context = self._page_context(
+            request,
+            post,
+            title=_("Hapus foto?"),
+            photo=photo,
+            thumbnail=_thumbnail_url(photo),
+        )
+        return TemplateResponse(request, "admin/news/post/photo_delete.html", context)
 
     # --- Inline images ---------------------------------------------------------------
 
@@ -622,6 +984,14 @@ class PostAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/news/post/bulk_request_changes.html", context
         )
+
+
+def _thumbnail_url(photo: Photo) -> str:
+    """A small rendition for the decision page's tiles, else the clean copy."""
+    small = [r for r in photo.renditions.all() if r.file and 200 <= r.width <= 800]
+    if small:
+        return min(small, key=lambda r: (r.format != "webp", r.width)).file.url
+    return photo.image.url if photo.image else ""
 
 
 @admin.register(Category)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Post
+from news.models import Photo, Post, Recommendation
 from news.sanitize import (
     body_is_empty,
     clean_lead,
@@ -85,3 +85,44 @@ class ReasonForm(CommentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = _("Alasan")
+
+
+class PhotoTextForm(forms.ModelForm):
+    """An editor's correction of a photo's caption, alt text and credit."""
+
+    class Meta:
+        model = Photo
+        fields = ("caption", "alt_text", "credit")
+        widgets = {
+            "caption": forms.TextInput(attrs={"size": 60}),
+            "alt_text": forms.TextInput(attrs={"size": 60}),
+            "credit": forms.TextInput(attrs={"size": 40}),
+        }
+
+    def clean_caption(self) -> str:
+        return clean_single_line(self.cleaned_data["caption"])
+
+    def clean_alt_text(self) -> str:
+        return clean_single_line(self.cleaned_data["alt_text"])
+
+    def clean_credit(self) -> str:
+        return clean_single_line(self.cleaned_data["credit"])
+
+
+class RecommendationForm(forms.Form):
+    """A regional reviewer's advice to the editors; the comment is required."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Rekomendasi"),
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Catatan untuk redaksi"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=_("Jelaskan alasan rekomendasi Anda. Redaksi yang memutuskan."),
+    )
+
+    def clean_comment(self) -> str:
+        return clean_multiline(self.cleaned_data["comment"])

@@ -57,7 +57,8 @@ class PostStatus(models.TextChoices):
     PUBLISHED = "published", _("Terbit")
     REJECTED = "rejected", _("Ditolak")
     UNPUBLISHED = "unpublished", _("Ditarik dari publikasi")
-    WITHDRAWN = "withdrawn", _("Dibatalkan pengirim")
+    # No WITHDRAWN: a unit that takes back its submission gets a DRAFT again
+    # (news.services.post_withdraw), so the text stays theirs to edit and send.
 
 
 # Statuses in which the unit may still edit the text.
@@ -195,6 +196,8 @@ class PostAction(models.TextChoices):
     FEATURE = "feature", _("dijadikan berita pilihan")
     UNFEATURE = "unfeature", _("dilepas dari berita pilihan")
     EDIT = "edit", _("disunting redaksi")
+    RECOMMEND = "recommend", _("direkomendasikan peninjau kanwil")
+    REPUBLISH = "republish", _("diterbitkan kembali")
 
 
 class PostEvent(models.Model):
@@ -240,6 +243,45 @@ class PostEvent(models.Model):
 
     def __str__(self) -> str:
         return "%s: %s" % (self.post_id, self.get_action_display())
+
+
+class Recommendation(models.TextChoices):
+    PUBLISH = "publish", _("Layak terbit")
+    CHANGES = "changes", _("Perlu perbaikan")
+    REJECT = "reject", _("Tolak")
+
+
+class ReviewRecommendation(models.Model):
+    """A regional reviewer's advice to the editors on a submission.
+
+    The editors decide; the latest recommendation on a post is the one shown.
+    Written by news.services.post_recommend, with a RECOMMEND PostEvent.
+    """
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("peninjau"),
+    )
+    recommendation = models.CharField(
+        _("rekomendasi"), max_length=10, choices=Recommendation.choices
+    )
+    comment = models.TextField(_("catatan"))
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rekomendasi peninjau")
+        verbose_name_plural = pgettext_lazy("plural", "rekomendasi peninjau")
+        indexes = [models.Index(fields=["post", "-created_at"])]
+
+    def __str__(self) -> str:
+        return "%s: %s" % (self.post_id, self.get_recommendation_display())
 
 
 class PostRevision(models.Model):

@@ -4,7 +4,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +32,9 @@ from news.models import (
     PostSnapshot,
     PostStatus,
     Rendition,
+    ReviewRecommendation,
 )
+from units.models import Role
 
 
 def post_status_counts(*, queryset: QuerySet[Post] | None = None) -> dict[str, int]:
@@ -37,6 +50,74 @@ def post_get_for_unit(*, unit, pk: int) -> Post:
     """A unit's own post, or 404: another unit's post does not exist for them."""
     return get_object_or_404(
         Post.objects.select_related("unit", "category", "author"), pk=pk, unit=unit
+    )
+
+
+# --- The newsroom (admin) -------------------------------------------------------
+
+# The queue's order: submissions first, the longest-waiting first; then the
+# rest, newest first.
+QUEUE_ORDERING = ("queue_rank", "queue_since", "-created_at")
+
+
+def post_queue(*, user, queryset: QuerySet[Post] | None = None) -> QuerySet[Post]:
+    """The posts `user` sees in the newsroom, in queue order.
+
+    A regional reviewer sees only their region's units. Each post carries
+    its latest reviewer's recommendation (recommendation, recommendation_at)
+    from subqueries, so the list costs the same whatever its length.
+    """
+    queryset = Post.objects.all() if queryset is None else queryset
+    latest = ReviewRecommendation.objects.filter(post=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    queryset = queryset.select_related("unit__region", "category", "author").annotate(
+        queue_rank=Case(
+            When(status=PostStatus.SUBMITTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        queue_since=Case(
+            When(status=PostStatus.SUBMITTED, then=F("submitted_at")),
+            default=None,
+        ),
+        recommendation=Subquery(latest.values("recommendation")[:1]),
+        recommendation_at=Subquery(latest.values("created_at")[:1]),
+    )
+    if getattr(user, "role", None) == Role.REVIEWER and not user.is_superuser:
+        queryset = queryset.filter(unit__region_id=user.region_id)
+    return queryset.order_by(*QUEUE_ORDERING)
+
+
+def post_recommendation_latest(*, post: Post) -> ReviewRecommendation | None:
+    """The recommendation that counts: the reviewer's latest on this post."""
+    return (
+        ReviewRecommendation.objects.filter(post=post)
+        .select_related("reviewer")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def photo_list_for_review(*, post: Post) -> QuerySet[Photo]:
+    """Every photo of a post, whatever its status: cover, gallery, inline.
+
+    The editors see what was sent, including photos still being processed
+    or whose processing failed; each carries its rendition count.
+    """
+    return (
+        Photo.objects.filter(post=post)
+        .annotate(
+            kind_rank=Case(
+                When(kind=PhotoKind.COVER, then=Value(0)),
+                When(kind=PhotoKind.GALLERY, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            rendition_count=Count("renditions"),
+        )
+        .prefetch_related(_renditions_prefetch())
+        .order_by("kind_rank", "position", "id")
     )
 
 

@@ -324,6 +324,8 @@ PHOTO_MAX_PIXELS_OTHER = env.int("PHOTO_MAX_PIXELS_OTHER", default=50_000_000)
 PHOTO_RENDITION_THREADS = env.int("PHOTO_RENDITION_THREADS", default=1)
 # Submissions a unit may send per hour before it gets a 429.
 SUBMISSIONS_PER_UNIT_PER_HOUR = env.int("SUBMISSIONS_PER_UNIT_PER_HOUR", default=20)
+# Hours a submission may wait for the editors before the queue marks it overdue.
+REVIEW_TARGET_HOURS = env.int("REVIEW_TARGET_HOURS", default=24)
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -15,11 +15,12 @@ Who may do what (units.models.Role):
   (when the unit requires it);
 - editors and administrators (`user.is_editor`): every editorial decision and
   edits at any time;
-- regional reviewers: read only.
+- regional reviewers: read the posts of their region and, while a post waits
+  for the editors, leave a recommendation (post_recommend); they decide nothing.
 
 Withdrawing puts a submission back to DRAFT (not WITHDRAWN): the unit gets its
 text back to edit and may submit it again; the PostEvent records the withdrawal.
-The WITHDRAWN status is therefore never set by these services.
+There is no WITHDRAWN status (removed by migration 0008).
 """
 
 import logging
@@ -47,6 +48,8 @@ from news.models import (
     PostRevision,
     PostStatus,
     Programme,
+    Recommendation,
+    ReviewRecommendation,
     Tag,
 )
 from news.sanitize import (
@@ -81,6 +84,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     PostAction.PUBLISH: frozenset({S.SCHEDULED}),
     PostAction.FEATURE: frozenset({S.PUBLISHED}),
     PostAction.UNFEATURE: frozenset(S.values),
+    PostAction.REPUBLISH: frozenset({S.UNPUBLISHED}),
+    # A reviewer's advice, while the editors have still to decide.
+    PostAction.RECOMMEND: frozenset({S.SUBMITTED}),
 }
 # The editors' decisions on a submission: when one comes too late, another
 # editor (or the unit, by withdrawing) got there first.
@@ -102,6 +108,7 @@ NOTIFIED_ACTIONS = frozenset(
         PostAction.REQUEST_CHANGES,
         PostAction.REJECT,
         PostAction.UNPUBLISH,
+        PostAction.REPUBLISH,
         PostAction.FEATURE,
         PostAction.UNFEATURE,
     }
@@ -151,6 +158,17 @@ MSG_PUBLISH_AT_PAST = _("Jadwal terbit harus di masa depan.")
 MSG_TITLE_REQUIRED = _("Judul wajib diisi.")
 MSG_LEAD_REQUIRED = _("Ringkasan wajib diisi.")
 MSG_NO_UNIT = _("Akun ini tidak terdaftar pada UPT mana pun.")
+MSG_NOT_REGION_REVIEWER = _(
+    "Hanya peninjau kanwil wilayah UPT pengirim yang dapat memberi rekomendasi."
+)
+MSG_NOT_WAITING = _(
+    "Rekomendasi hanya dapat diberikan selama berita menunggu keputusan redaksi "
+    "(status sekarang: %(status)s)."
+)
+MSG_RECOMMENDATION_INVALID = _("Pilih salah satu rekomendasi.")
+MSG_RECOMMENDATION_COMMENT = _(
+    "Catatan wajib diisi: jelaskan alasan rekomendasi Anda kepada redaksi."
+)
 MSG_NOT_PUBLISHED = _("Hanya berita yang sudah terbit yang dapat dijadikan pilihan.")
 MSG_COPY_NOT_REJECTED = _("Hanya berita yang ditolak yang dapat disalin menjadi draf.")
 
@@ -190,6 +208,24 @@ def _require_editor(actor: User) -> None:
     _require_active(actor)
     if not actor.is_editor:
         raise ValidationError(MSG_NOT_EDITOR, code="permission_denied")
+
+
+def _is_region_reviewer(actor: User, post: Post) -> bool:
+    return (
+        actor.role == Role.REVIEWER
+        and actor.region_id is not None
+        and actor.region_id == post.unit.region_id
+    )
+
+
+def post_can_review(*, post: Post, actor: User) -> bool:
+    """May `actor` read this post in the newsroom (its page, photos, preview)?
+
+    Editors read every post; a regional reviewer those of their region's units.
+    """
+    if not actor.is_active:
+        return False
+    return actor.is_editor or _is_region_reviewer(actor, post)
 
 
 # --- Transitions -------------------------------------------------------------
@@ -236,6 +272,11 @@ def post_available_actions(*, post: Post, actor: User) -> list[str]:
             available.append(PostAction.FEATURE)
         if post.is_featured:
             available.append(PostAction.UNFEATURE)
+        if post.status in TRANSITIONS[PostAction.REPUBLISH]:
+            available.append(PostAction.REPUBLISH)
+    elif _is_region_reviewer(actor, post):
+        if post.status in TRANSITIONS[PostAction.RECOMMEND]:
+            available.append(PostAction.RECOMMEND)
     elif _is_unit_member(actor, post.unit_id):
         for action in (PostAction.SUBMIT, PostAction.WITHDRAW):
             if post.status in TRANSITIONS[action]:
@@ -728,6 +769,72 @@ def post_unpublish(*, post: Post, actor: User, reason: str) -> Post:
     )
     post_publication_changed.send(sender=Post, post=post, unit_id=post.unit_id)
     return post
+
+
+@transaction.atomic
+def post_republish(*, post: Post, actor: User) -> Post:
+    """Put an unpublished post back on the site.
+
+    It keeps its first publication time (its place among the news); one
+    taken off before its scheduled time is published now.
+    """
+    _require_editor(actor)
+    post = _lock(post)
+    _transition_check(post, PostAction.REPUBLISH)
+    from_status = post.status
+    post.status = S.PUBLISHED
+    post.published_at = post.published_at or timezone.now()
+    _save(post, update_fields=["status", "published_at"])
+    _record(
+        post=post, actor=actor, action=PostAction.REPUBLISH, from_status=from_status
+    )
+    return post
+
+
+@transaction.atomic
+def post_recommend(
+    *, post: Post, actor: User, recommendation: str, comment: str
+) -> ReviewRecommendation:
+    """A regional reviewer advises the editors on a submission, with a comment.
+
+    Only the reviewer of the post's region, while the post waits for the
+    editors. Every recommendation is kept; the latest one is the one shown.
+    The status does not change; the RECOMMEND event puts it in the history.
+    """
+    _require_active(actor)
+    post = _lock(post)
+    if not _is_region_reviewer(actor, post):
+        raise ValidationError(MSG_NOT_REGION_REVIEWER, code="permission_denied")
+    if recommendation not in Recommendation.values:
+        raise ValidationError(
+            {
+                "recommendation": ValidationError(
+                    MSG_RECOMMENDATION_INVALID, code="invalid_choice"
+                )
+            }
+        )
+    comment = _required_text(
+        comment, message=MSG_RECOMMENDATION_COMMENT, code="required"
+    )
+    if post.status not in TRANSITIONS[PostAction.RECOMMEND]:
+        raise ValidationError(
+            MSG_NOT_WAITING,
+            code="not_waiting",
+            params={"status": post.get_status_display()},
+        )
+    advice = ReviewRecommendation(
+        post=post, reviewer=actor, recommendation=recommendation, comment=comment
+    )
+    advice.full_clean()
+    advice.save()
+    _record(
+        post=post,
+        actor=actor,
+        action=PostAction.RECOMMEND,
+        from_status=post.status,
+        comment="%s: %s" % (advice.get_recommendation_display(), comment),
+    )
+    return advice
 
 
 @transaction.atomic
