@@ -255,6 +255,13 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+# Password-reset requests per hour (units.services.password_reset_request):
+# per e-mail address, and per client address, higher since a unit's office
+# may sit behind one. Beyond either, the same neutral page and no mail.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int(
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5
+)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -6,15 +6,22 @@ from django.urls import include, path
 
 from news import views as news_views
 from portal import views as portal_views
+from units.forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Portal Berita %s" % settings.ORGANISATION_SHORT_NAME
 admin.site.site_title = "Admin %s" % settings.ORGANISATION_SHORT_NAME
 admin.site.index_title = "Ruang redaksi"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/", include("units.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", news_views.home, name="home"),

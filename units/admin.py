@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from units import selectors
 from units.forms import (
+    AccountImportForm,
     PortalUserChangeForm,
     PortalUserCreationForm,
     UnitAdminForm,
     UnitImportForm,
 )
+from units.imports.account_csv import account_import_csv
 from units.imports.csvfile import RowStatus
 from units.imports.unit_csv import unit_import_csv
 from units.models import Region, Unit, UnitNameHistory, User
@@ -260,6 +262,68 @@ class PortalUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    # --- CSV import of accounts ----------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "impor/",
+                self.admin_site.admin_view(self.import_view),
+                name="units_user_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = AccountImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = account_import_csv(
+                    file=form.cleaned_data["file"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                self._log_import(request, report)
+                self.message_user(
+                    request,
+                    report.summary(),
+                    messages.WARNING if report.has_errors else messages.SUCCESS,
+                )
+        else:
+            form = AccountImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Impor akun dari CSV"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/units/user/import.html", context)
+
+    def _log_import(self, request, report) -> None:
+        if report.dry_run:
+            return
+        statuses = (RowStatus.CREATED, RowStatus.UPDATED)
+        rows = [row for row in report.rows if row.status in statuses]
+        users = User.objects.in_bulk([row.object_id for row in rows])
+        for row in rows:
+            if row.status == RowStatus.CREATED:
+                self.log_addition(request, users[row.object_id], [{"added": {}}])
+            else:
+                self.log_change(request, users[row.object_id], row.reason)
 
     def save_model(self, request, obj, form, change):
         # The form has checked role, unit and region together; the service

@@ -114,7 +114,7 @@ def unit_import_csv(
 
     `actor` is recorded as the author of any rename.
     """
-    regions = _region_lookup()
+    regions = region_lookup()
     seen_names: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
 
@@ -190,7 +190,7 @@ def _row_fields(cells: dict[str, str], regions: dict[str, Region]) -> dict:
     region_text = cells.get("kanwil", "")
     if not region_text:
         raise RowError(_("Kolom kanwil wajib diisi."))
-    region = regions.get(_region_key(region_text))
+    region = regions.get(region_key(region_text))
     if region is None:
         raise RowError(_("Kanwil tidak dikenal: “%s”.") % region_text)
 
@@ -292,7 +292,7 @@ def _class_value(text: str) -> str | None:
     return text if text in UnitClass.values else None
 
 
-def _region_key(text: str) -> str:
+def region_key(text: str) -> str:
     text = " ".join(text.casefold().replace(".", "").split())
     stripped = True
     while stripped:
@@ -304,11 +304,11 @@ def _region_key(text: str) -> str:
     return text
 
 
-def _region_lookup() -> dict[str, Region]:
+def region_lookup() -> dict[str, Region]:
     lookup = {}
     for region in Region.objects.all():
         lookup[region.province_code] = region
-        lookup[_region_key(region.name)] = region
+        lookup[region_key(region.name)] = region
         for alias in REGION_ALIASES.get(region.province_code, ()):
             lookup[alias] = region
     return lookup
