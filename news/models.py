@@ -203,7 +203,7 @@ class PostAction(models.TextChoices):
 class PostEvent(models.Model):
     """One audit row per transition or editorial decision.
 
-    Its content is never edited. It is also the mail outbox (news.notifications):
+    Its content is never edited. It is also the mail outbox (news.services.outbox):
     notified_at stays empty until the mail the event calls for went out, or it
     was known that nobody was to be mailed; events that call for no mail are
     settled when they are written.

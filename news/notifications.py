@@ -1,27 +1,15 @@
-"""E-mail about posts, with PostEvent as the outbox.
+"""Building and sending the e-mail about posts (no tasks, no services here).
 
-Who is told what, one event at a time:
-- a decision on a post (services.NOTIFIED_ACTIONS): the unit's contributors
-  and head(s);
-- a submission that reached the editors (SUBMIT to SUBMITTED, HEAD_APPROVE):
-  the editors who want immediate mail (the others get the daily digest);
-- a submission waiting for the head of unit (SUBMIT to HEAD_REVIEW): the
-  unit's head(s).
-
-Services write the event and call `on_commit_notify` inside their
-transaction; the task is enqueued only once the decision is committed. A
-broker outage is logged, never raised: the decision stands and the request
-carries on. The event keeps notified_at empty until its task has sent the
-mail (or found nobody to tell), so `pending_notifications_resend`, run by beat
-every few minutes, re-queues what an outage or a dead worker left behind.
-Sending is idempotent: the task locks the event and sends nothing when it is
-already settled, so a redelivered or re-queued task mails no one twice.
+Which event calls for which mail, and the outbox that makes sure it leaves
+once, live in news.services.outbox; the mail tasks (news.tasks) call the
+`*_mail_send` functions below. Each locks its event and sends nothing when the
+event is already settled, so a redelivered or re-queued task mails no one
+twice. The daily digest keeps its own record (EditorDigest).
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -37,84 +25,6 @@ from news.sanitize import header_safe
 from units.models import UNIT_ROLES, Role, User
 
 logger = logging.getLogger(__name__)
-
-# An event still unsettled this long after it was written lost its task.
-RESEND_AFTER = timedelta(minutes=2)
-RESEND_BATCH = 500
-
-
-# --- Enqueueing ----------------------------------------------------------------
-
-
-def enqueue(task, *args) -> bool:
-    """task.delay(*args), but a broker that is down only gets logged.
-
-    Called after commit: the decision is already saved, so failing the request
-    (or the task that published) would only hide that it succeeded. The event
-    stays unsettled and pending_notifications_resend queues it again.
-    """
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - any broker failure, same handling
-        logger.exception(
-            "Could not enqueue %s%r; continuing without it", task.name, args
-        )
-        return False
-    return True
-
-
-def mail_task(*, action: str, to_status: str):
-    """The task that sends the mail an event calls for."""
-    from news import tasks
-
-    if action == PostAction.SUBMIT and to_status == PostStatus.HEAD_REVIEW:
-        return tasks.notify_head_review
-    if action in (PostAction.SUBMIT, PostAction.HEAD_APPROVE):
-        return tasks.notify_new_submission
-    return tasks.notify_decision
-
-
-def on_commit_notify(*, event: PostEvent) -> None:
-    """Enqueue the event's mail once the caller's transaction is committed."""
-    task = mail_task(action=event.action, to_status=event.to_status)
-    transaction.on_commit(partial(enqueue, task, event.pk))
-
-
-def _enqueue_pending(pending: list[tuple[int, str, str]]) -> None:
-    for done, (event_id, action, to_status) in enumerate(pending):
-        if not enqueue(mail_task(action=action, to_status=to_status), event_id):
-            # Still down: the rest would only fail the same way.
-            logger.warning(
-                "Broker unavailable; %d notifications left for the next run",
-                len(pending) - done,
-            )
-            return
-
-
-def pending_notifications_resend(
-    *, older_than: timedelta = RESEND_AFTER, limit: int = RESEND_BATCH
-) -> int:
-    """Queue again the mail of events still unsettled; returns how many.
-
-    For tasks that were never enqueued (Redis down when the decision was
-    committed) or were lost with their worker. At most `limit` events per run,
-    oldest first; the next run carries on. Events a mail task holds right now
-    are skipped (skip_locked). Queuing one twice is harmless: the task sends
-    nothing for an event already settled.
-    """
-    cutoff = timezone.now() - older_than
-    with transaction.atomic():
-        pending = list(
-            PostEvent.objects.select_for_update(skip_locked=True)
-            .filter(notified_at__isnull=True, created_at__lt=cutoff)
-            .order_by("created_at", "pk")
-            .values_list("pk", "action", "to_status")[:limit]
-        )
-        if pending:
-            transaction.on_commit(partial(_enqueue_pending, pending))
-    if pending:
-        logger.info("Re-queued the mail of %d events", len(pending))
-    return len(pending)
 
 
 # --- Recipients ----------------------------------------------------------------

@@ -7,13 +7,15 @@ PostEvent, which is settled once the mail went out, so a redelivered task or
 one queued again by resend_pending_notifications sends nothing twice. The
 rendition task retries on storage errors (OSError) only: a photo that does not
 decode is marked FAILED by the service instead, since retrying cannot help.
+
+Each task imports what it calls inside its body (the HackSoft styleguide's
+way): services import this module to enqueue tasks, never the other way
+round at import time.
 """
 
 from smtplib import SMTPException
 
 from celery import shared_task
-
-from news import notifications, services
 
 MAIL_TASK_OPTIONS = {
     "acks_late": True,
@@ -40,18 +42,24 @@ DIGEST_TASK_OPTIONS = {
 @shared_task(name="news.tasks.notify_decision", **MAIL_TASK_OPTIONS)
 def notify_decision(event_id: int) -> int:
     """Mail the unit's contributors and head about one decision (a PostEvent)."""
+    from news import notifications
+
     return notifications.decision_mail_send(event_id=event_id)
 
 
 @shared_task(name="news.tasks.notify_new_submission", **MAIL_TASK_OPTIONS)
 def notify_new_submission(event_id: int) -> int:
     """Mail the editors who want immediate mail about a submission (its event)."""
+    from news import notifications
+
     return notifications.submission_mail_send(event_id=event_id)
 
 
 @shared_task(name="news.tasks.notify_head_review", **MAIL_TASK_OPTIONS)
 def notify_head_review(event_id: int) -> int:
     """Mail the unit's head(s) a submission that waits for their approval."""
+    from news import notifications
+
     return notifications.head_review_mail_send(event_id=event_id)
 
 
@@ -66,12 +74,16 @@ def resend_pending_notifications() -> int:
 
     No retries: the next run is the retry.
     """
-    return notifications.pending_notifications_resend()
+    from news import services
+
+    return services.pending_notifications_resend()
 
 
 @shared_task(name="news.tasks.send_editor_digest", **DIGEST_TASK_OPTIONS)
 def send_editor_digest() -> int:
     """Mail the digest-preferring editors the last 24 hours of submissions."""
+    from news import notifications
+
     return notifications.editor_digest_send()
 
 
@@ -88,6 +100,8 @@ def publish_due_posts() -> int:
     under a minute so two runs hardly ever overlap, and when they do,
     skip_locked keeps them apart.
     """
+    from news import services
+
     return services.post_publish_due()
 
 
@@ -106,6 +120,8 @@ def publish_due_posts() -> int:
 )
 def make_photo_renditions(photo_id: int) -> int:
     """Make a photo's missing renditions (idempotent: a re-run changes nothing)."""
+    from news import services
+
     return services.photo_renditions_create(photo_id=photo_id)
 
 
@@ -120,6 +136,8 @@ def sweep_missing_renditions() -> int:
 
     No retries: the next run is the retry.
     """
+    from news import services
+
     return services.photo_renditions_sweep()
 
 
@@ -135,4 +153,6 @@ def sweep_orphan_inline_photos() -> int:
     No retries: the next night is the retry, and what one run leaves (too
     many, or rows locked at the time) the next one finds again.
     """
+    from news import services
+
     return services.photo_orphans_delete()

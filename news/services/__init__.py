@@ -1,9 +1,15 @@
 """Writes for news, one function per domain action.
 
-`posts` holds the editorial workflow, `photos` the photo pipeline's writes.
+`posts` holds the editorial workflow, `photos` the photo pipeline's writes,
+`outbox` the mail owed for each event.
 Callers import from `news.services`; the names below are its public API.
 """
 
+from news.services.outbox import (
+    mail_task,
+    on_commit_notify,
+    pending_notifications_resend,
+)
 from news.services.photos import (
     PhotoAttachment,
     photo_copy,
@@ -57,6 +63,9 @@ __all__ = [
     "TRANSITIONS",
     "PhotoAttachment",
     "SubmissionRateLimited",
+    "mail_task",
+    "on_commit_notify",
+    "pending_notifications_resend",
     "photo_copy",
     "photo_delete",
     "photo_files_discard",

@@ -24,7 +24,6 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import signing
@@ -35,7 +34,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from news import notifications, selectors
+from news import selectors
 from news.models import Photo, PhotoKind, PhotoStatus, Post, PostAction, Rendition
 from news.sanitize import clean_single_line
 from news.services.posts import (
@@ -44,6 +43,7 @@ from news.services.posts import (
     MSG_NOT_ALLOWED,
     _require_active,
 )
+from portal import enqueue as queue
 from units.models import Unit, User
 
 logger = logging.getLogger(__name__)
@@ -330,9 +330,7 @@ def _on_commit_renditions(*, photo_id: int) -> None:
     from news import tasks
 
     # A broker outage is logged, not raised: the sweeper re-queues the photo.
-    transaction.on_commit(
-        partial(notifications.enqueue, tasks.make_photo_renditions, photo_id)
-    )
+    queue.enqueue_on_commit(tasks.make_photo_renditions, photo_id)
 
 
 def rendition_specs(*, width: int) -> list[tuple[int, str]]:

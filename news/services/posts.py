@@ -5,7 +5,7 @@ table, on a row locked with select_for_update inside one transaction that also
 writes exactly one PostEvent (the audit row). Mail is enqueued with
 transaction.on_commit, so it leaves only for decisions that were committed,
 and a mail that fails later can never undo one. The event is also the mail's
-outbox entry (MAILED_ACTIONS, news.notifications): nothing is lost when the
+outbox entry (MAILED_ACTIONS, news.services.outbox): nothing is lost when the
 broker is down at commit time.
 
 Who may do what (units.models.Role):
@@ -36,7 +36,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from news import notifications
 from news.models import (
     EDITABLE_BY_UNIT,
     Category,
@@ -60,6 +59,7 @@ from news.sanitize import (
     image_sources,
     sanitize_body,
 )
+from news.services.outbox import on_commit_notify
 from news.services.snapshots import post_snapshot_create, resubmission_check
 from news.signals import post_publication_changed
 from units.models import Role, Unit, User
@@ -318,7 +318,7 @@ def _record(
     event.full_clean(exclude=["actor", "notified_at"])
     event.save()
     if mailed:
-        notifications.on_commit_notify(event=event)
+        on_commit_notify(event=event)
     return event
 
 

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from news import notifications
 from news.models import (
     Category,
     Photo,
@@ -42,7 +41,7 @@ CHANGELIST = reverse("admin:news_post_changelist")
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(notifications, "enqueue", lambda task, *args: True)
+    monkeypatch.setattr("portal.enqueue.enqueue", lambda task, *args: True)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(notifications, "enqueue", lambda task, *args: True)
+    monkeypatch.setattr("portal.enqueue.enqueue", lambda task, *args: True)
 
 
 @pytest.fixture
@@ -214,12 +214,12 @@ def test_resend_skips_an_event_whose_mail_is_going_out(
     settings.EMAIL_BACKEND = "tests.news.test_concurrency.SlowSMTPBackend"
     queued = []
     monkeypatch.setattr(
-        notifications, "enqueue", lambda task, *args: queued.append(args) or True
+        "portal.enqueue.enqueue", lambda task, *args: queued.append(args) or True
     )
 
     def resend_while_sending():
         time.sleep(0.2)  # the mail task holds the event by now
-        return notifications.pending_notifications_resend()
+        return services.pending_notifications_resend()
 
     results = run_at_once(
         lambda: notifications.decision_mail_send(event_id=lost_decision.pk),
@@ -228,4 +228,4 @@ def test_resend_skips_an_event_whose_mail_is_going_out(
 
     assert results == [1, 0]
     assert queued == []
-    assert notifications.pending_notifications_resend() == 0  # settled since
+    assert services.pending_notifications_resend() == 0  # settled since

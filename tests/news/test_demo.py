@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    from news import notifications
-
-    monkeypatch.setattr(notifications, "enqueue", lambda task, *args: True)
+    monkeypatch.setattr("portal.enqueue.enqueue", lambda task, *args: True)
 
 
 def test_demo_posts_load_once_with_history():

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from news import notifications, services, tasks
+from news import services, tasks
 from news.models import Photo, PhotoKind, Rendition
 from tests.factories import CategoryFactory, EditorFactory, PostFactory, UserFactory
 from tests.news.images import encoded, upload
@@ -32,7 +32,7 @@ def enqueued(monkeypatch):
     """Rendition tasks enqueued after commit are recorded, not sent."""
     calls = []
     monkeypatch.setattr(
-        notifications, "enqueue", lambda task, *args: calls.append((task.name, args))
+        "portal.enqueue.enqueue", lambda task, *args: calls.append((task.name, args))
     )
     return calls
 

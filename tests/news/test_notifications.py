@@ -1,11 +1,14 @@
-"""news.notifications without a worker: who is mailed about what, the outbox
-(PostEvent.notified_at), the resend job and the once-a-day digest.
+"""news.notifications and news.services.outbox without a worker: who is mailed
+about what, the outbox (PostEvent.notified_at), the resend job and the
+once-a-day digest.
 
 The same paths through the real Celery worker are in test_tasks.py.
 """
 
+import ast
 from datetime import timedelta
 from importlib import import_module
+from pathlib import Path
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -37,7 +40,7 @@ def enqueued(monkeypatch):
         calls.append((task.name, args))
         return True
 
-    monkeypatch.setattr(notifications, "enqueue", enqueue)
+    monkeypatch.setattr("portal.enqueue.enqueue", enqueue)
     return calls
 
 
@@ -275,7 +278,7 @@ def test_resend_queues_only_events_owed_a_mail_for_a_while(
     enqueued.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.pending_notifications_resend() == 2
+        assert services.pending_notifications_resend() == 2
 
     decision = PostEvent.objects.get(post=lost_decision)
     review = PostEvent.objects.get(post=lost_review)
@@ -299,7 +302,7 @@ def test_resend_works_in_bounded_batches_oldest_first(
     enqueued.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.pending_notifications_resend(limit=2) == 2
+        assert services.pending_notifications_resend(limit=2) == 2
     assert [args[0] for _name, args in enqueued] == [events[1].pk, events[2].pk]
 
 
@@ -317,9 +320,9 @@ def test_resend_stops_at_the_first_broker_failure(
         attempts.append(args)
         return False
 
-    monkeypatch.setattr(notifications, "enqueue", broker_down)
+    monkeypatch.setattr("portal.enqueue.enqueue", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.pending_notifications_resend() == 3
+        assert services.pending_notifications_resend() == 3
 
     assert len(attempts) == 1
     assert "3 notifications left for the next run" in caplog.text
@@ -340,7 +343,7 @@ def test_migration_settles_the_events_written_before_the_outbox(contributor):
     for event in old:
         event.refresh_from_db()
         assert event.notified_at == event.created_at
-    assert notifications.pending_notifications_resend() == 0
+    assert services.pending_notifications_resend() == 0
 
 
 # --- The daily digest -----------------------------------------------------------------
@@ -385,3 +388,24 @@ def test_digest_retry_after_an_smtp_error_mails_only_the_rest(
 
     assert notifications.editor_digest_send() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted(e.email for e in editors)
+
+
+def _imported_modules(path: Path, *, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text())
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom):
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def test_no_import_circle_between_services_tasks_and_mail():
+    news = Path(notifications.__file__).parent
+    mail = _imported_modules(news / "notifications.py", top_level_only=False)
+    assert not {"news.tasks", "news.services"} & mail
+    # Tasks import services inside their bodies only.
+    tasks = _imported_modules(news / "tasks.py", top_level_only=True)
+    assert not {m for m in tasks if m.startswith("news")}

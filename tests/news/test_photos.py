@@ -21,7 +21,7 @@ from django.utils.html import escape
 from PIL import Image
 
 import imaging
-from news import notifications, services
+from news import services
 from news.models import Photo, PhotoKind, PhotoStatus, Post, PostStatus, Rendition
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from tests.news.images import (
@@ -46,7 +46,7 @@ def enqueued(monkeypatch):
     """Tasks enqueued after commit, as (task name, args); no broker involved."""
     calls = []
     monkeypatch.setattr(
-        notifications, "enqueue", lambda task, *args: calls.append((task.name, args))
+        "portal.enqueue.enqueue", lambda task, *args: calls.append((task.name, args))
     )
     return calls
 

@@ -41,7 +41,7 @@ def enqueued(monkeypatch):
     """Tasks the services enqueue after commit, as (task name, args)."""
     calls = []
     monkeypatch.setattr(
-        notifications, "enqueue", lambda task, *args: calls.append((task.name, args))
+        "portal.enqueue.enqueue", lambda task, *args: calls.append((task.name, args))
     )
     return calls
 
@@ -823,17 +823,6 @@ def test_decision_mail_subject_is_one_line(mailoutbox, contributor, editor):
     assert "Tidak sesuai." in message.body
     assert message.bcc == []
     message.message()  # builds the MIME message: no BadHeaderError
-
-
-def test_mail_enqueue_survives_a_broker_outage(caplog):
-    class Down:
-        name = "news.tasks.notify_decision"
-
-        def delay(self, *args):
-            raise ConnectionError("Redis is down")
-
-    assert notifications.enqueue(Down(), 1) is False
-    assert "Could not enqueue" in caplog.text
 
 
 # --- Photos ----------------------------------------------------------------------

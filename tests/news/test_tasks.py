@@ -290,7 +290,11 @@ def test_head_of_unit_is_asked_then_editors_told(celery_worker, mailoutbox, sett
     services.post_head_approve(post=post, actor=head)
     assert wait_for(lambda: len(mailoutbox) == 1)
     assert mailoutbox[0].to == [editor.email]
-    assert not PostEvent.objects.filter(notified_at__isnull=True).exists()
+    # The mail leaves inside the task's transaction; the event is settled
+    # when that transaction commits, a moment later.
+    assert wait_for(
+        lambda: not PostEvent.objects.filter(notified_at__isnull=True).exists()
+    )
 
 
 @WORKER

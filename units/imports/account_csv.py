@@ -124,7 +124,12 @@ def account_import_csv(
                 region=region,
             )
             row.status = RowStatus.CREATED
-            row.reason = _("undangan dikirim ke %s") % email
+            invited = (
+                _("undangan akan dikirim ke %s")
+                if dry_run
+                else _("undangan dikirim ke %s")
+            )
+            row.reason = invited % email
         else:
             if user.is_superuser or user.role not in IMPORTABLE_ROLES:
                 raise RowError(
