@@ -539,9 +539,10 @@ def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
         )
     except ValidationError as exc:
         return _upload_error(" ".join(exc.messages), 400)
-    # No "alt" for CKEditor: the writer describes the image in the editor (its
-    # text-alternative button), and the post page warns while one is missing.
-    return JsonResponse({"url": photo.image.url})
+    # editor.js no longer copies "alt" into the body: the writer describes the
+    # image with the text-alternative button, and the post page warns while an
+    # image has none (selectors.inline_images_without_alt).
+    return JsonResponse({"url": photo.image.url, "alt": photo.alt_text})
 
 
 @require_POST

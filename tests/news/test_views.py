@@ -628,8 +628,7 @@ def test_upload_image_returns_ckeditor_json(author_client, contributor):
     photo = Photo.objects.get()
     assert photo.kind == PhotoKind.INLINE
     assert photo.unit == contributor.unit
-    # No alt from the server: the writer describes the image in the editor.
-    assert response.json() == {"url": photo.image.url}
+    assert response.json() == {"url": photo.image.url, "alt": photo.alt_text}
 
 
 def test_upload_image_refuses_a_fake_image(author_client):
