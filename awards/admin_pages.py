@@ -53,6 +53,7 @@ def ranking(request, pk: int, slug: str):
             category=category,
             categories=AwardCategory.objects.filter(is_active=True),
             rows=rows,
+            unranked=[r["standing"].name for r in rows if r["standing"].rank is None],
             components=formula.components,
             formula=formula_words(category.metric),
             tie_rule=TIE_RULE,

@@ -209,7 +209,7 @@ def clarification_choices(*, unit: Unit):
     """Posts a unit may link as a clarification: its own, not refused."""
     return (
         Post.objects.filter(unit=unit)
-        .exclude(status__in=(PostStatus.REJECTED, PostStatus.WITHDRAWN))
+        .exclude(status=PostStatus.REJECTED)
         .order_by("-created_at")
     )
 
