@@ -275,19 +275,20 @@ def render_segments(segments: list[Segment]) -> SafeString:
     end = escape(gettext("akhir perubahan"))
     html = []
     for segment in segments:
-        text = escape(segment.text)
-        if segment.op == INSERT:
-            html.append(
-                '<ins><span class="diff-sr">[%s] </span>%s'
-                '<span class="diff-sr"> [%s]</span></ins>' % (added, text, end)
-            )
-        elif segment.op == DELETE:
-            html.append(
-                '<del><span class="diff-sr">[%s] </span>%s'
-                '<span class="diff-sr"> [%s]</span></del>' % (removed, text, end)
-            )
-        else:
-            html.append(text)
+        if segment.op == EQUAL:
+            html.append(escape(segment.text))
+            continue
+        # Spaces and paragraph breaks at the edges stay outside the mark: an
+        # underlined space, or a struck-through line break, reads as noise.
+        core = segment.text.strip()
+        start = segment.text[: len(segment.text) - len(segment.text.lstrip())]
+        tail = segment.text[len(start) + len(core) :]
+        tag, word = ("ins", added) if segment.op == INSERT else ("del", removed)
+        html.append(
+            '%s<%s><span class="diff-sr">[%s] </span>%s'
+            '<span class="diff-sr"> [%s]</span></%s>%s'
+            % (escape(start), tag, word, escape(core), end, tag, escape(tail))
+        )
     return mark_safe("".join(html))  # noqa: S308 - every text escaped above
 
 

@@ -476,13 +476,14 @@ def post_resubmission_diff(*, post: Post) -> ResubmissionDiff | None:
     )
     if request is None:
         return None
+    # Ordered by their submissions' time, the one the history shows.
     snapshots = post.snapshots.select_related("event__actor").order_by(
-        "-created_at", "-id"
+        "-event__created_at", "-event_id"
     )
-    resubmitted = snapshots.filter(created_at__gt=request.created_at).first()
+    resubmitted = snapshots.filter(event__created_at__gt=request.created_at).first()
     if resubmitted is None:
         return None
-    sent_back = snapshots.filter(created_at__lte=request.created_at).first()
+    sent_back = snapshots.filter(event__created_at__lte=request.created_at).first()
     if sent_back is None:
         return None
     diff = diffing.snapshot_diff(sent_back.data, resubmitted.data)

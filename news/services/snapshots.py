@@ -87,7 +87,7 @@ def snapshot_sent_back(*, post: Post) -> PostSnapshot | None:
     is the post's latest snapshot. None for posts submitted before snapshots
     were kept.
     """
-    return post.snapshots.order_by("-created_at", "-id").first()
+    return post.snapshots.order_by("-event__created_at", "-event_id").first()
 
 
 def post_snapshot_create(*, post: Post, event: PostEvent) -> PostSnapshot:

@@ -158,6 +158,16 @@ def test_rendering_escapes_text_and_names_each_change_for_screen_readers():
     assert "akhir perubahan" in html
 
 
+def test_spaces_and_line_breaks_at_the_edges_of_a_change_stay_unmarked():
+    html = render_segments(
+        [Segment(EQUAL, "Semarang"), Segment(INSERT, "\n\nSelama Ramadan ")]
+    )
+
+    assert html.startswith("Semarang\n\n<ins>")
+    assert "</span>Selama Ramadan<span" in html
+    assert html.endswith("</ins> ")
+
+
 # --- Snapshots -----------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """What changed since "request changes": snapshots, the diff and the unit's answer."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -124,7 +125,7 @@ def test_every_submission_keeps_a_snapshot_of_what_was_sent(post, contributor, e
     services.post_request_changes(post=post, actor=editor, comment="Perbaiki judul.")
     resubmit_with_changes(post, contributor)
 
-    newest, oldest = post.snapshots.order_by("-created_at", "-id")
+    newest, oldest = post.snapshots.order_by("-event__created_at")
     assert oldest == snapshot
     assert newest.data["title"] == "Pelatihan menjahit bagi warga binaan Lapas"
     assert newest.data["photos"][0]["caption"] == "Peserta menjahit seragam di bengkel"
@@ -340,7 +341,11 @@ def test_the_decision_page_shows_the_diff_with_indonesian_labels_and_wib(
     assert "Perubahan sejak diminta perbaikan" in diff
     assert "Versi yang dikembalikan" in diff
     assert "Versi kiriman ulang" in diff
-    moments = (snapshots[0].created_at, snapshots[1].created_at, request.created_at)
+    moments = (
+        snapshots[0].event.created_at,
+        snapshots[1].event.created_at,
+        request.created_at,
+    )
     for moment in moments:
         assert waktu_lengkap(moment) in diff
     assert re.search(r"\d{2}\.\d{2} WIB", diff)
@@ -361,8 +366,8 @@ def test_the_diff_is_of_rendered_text_with_whole_words(editor_page):
     assert re.search(
         r"<ins><span class=\"diff-sr\">\[ditambah:\] </span>kepribadian<", diff
     )
-    assert re.search(r"<ins><span class=\"diff-sr\">\[ditambah:\] </span>lima <", diff)
-    assert re.search(r"<ins><span class=\"diff-sr\">\[ditambah:\] </span> Lapas<", diff)
+    assert re.search(r"<ins><span class=\"diff-sr\">\[ditambah:\] </span>lima<", diff)
+    assert re.search(r"<ins><span class=\"diff-sr\">\[ditambah:\] </span>Lapas<", diff)
     # Entities decoded, tags gone: the reader's text, not the HTML source.
     assert "bengkel kerja &amp; aula" in diff
     for trace in MARKUP_TRACES:
@@ -377,7 +382,7 @@ def test_the_diff_names_a_changed_photo_caption(editor_page):
     assert "Foto utama" in diff
     assert "Diubah" in diff
     assert "Keterangan foto" in diff
-    assert re.search(r"\[ditambah:\] </span>seragam <", diff)
+    assert re.search(r"\[ditambah:\] </span>seragam<", diff)
     assert 'alt="Warga binaan menjahit"' in diff
 
 
@@ -466,3 +471,20 @@ def test_the_revision_diff_is_readable(client, revised, editor):
         ).status_code
         == 404
     )
+
+
+def test_snapshots_follow_their_submissions_time_not_their_own(sent_back, contributor):
+    """Backdated history (the demo's) still pairs each snapshot with its round."""
+    first = sent_back.snapshots.get()
+    PostEvent.objects.filter(post=sent_back).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    PostEvent.objects.filter(post=sent_back, action=PostAction.REQUEST_CHANGES).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    resubmit_with_changes(sent_back, contributor)
+
+    found = selectors.post_resubmission_diff(post=sent_back)
+
+    assert found.sent_back == first
+    assert found.diff.has_changes
