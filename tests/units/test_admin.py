@@ -163,6 +163,8 @@ def test_saving_a_unit_with_members_keeps_them(administrator, semarang, contribu
             "members-INITIAL_FORMS": "1",
             "members-0-id": contributor.pk,
             "members-0-unit": semarang.pk,
+            "name_history-TOTAL_FORMS": "0",
+            "name_history-INITIAL_FORMS": "0",
         },
     )
 
@@ -230,6 +232,8 @@ def test_adding_a_unit_builds_name_and_slug_and_refuses_a_second_spelling(
         "place": "Tabanan",
         "members-TOTAL_FORMS": "0",
         "members-INITIAL_FORMS": "0",
+        "name_history-TOTAL_FORMS": "0",
+        "name_history-INITIAL_FORMS": "0",
     }
 
     response = client.post(reverse("admin:units_unit_add"), data)
