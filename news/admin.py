@@ -63,6 +63,7 @@ from news.selectors import post_status_counts
 from news.services import EDITABLE_FIELDS
 from news.services.photos import photo_update
 from news.services.posts import post_can_review, post_recommend, post_republish
+from news.templatetags.news_tags import waktu_lengkap
 from news.views import inline_image_upload
 from news.widgets import CKEditor5Widget
 
@@ -180,14 +181,6 @@ def _messages_of(exc: ValidationError) -> str:
 NEWSROOM_ZONE = ZoneInfo("Asia/Jakarta")
 
 
-def _wib_short(value) -> str:
-    """'24 Sep 2024 14.30 WIB': a moment in the queue's narrow columns."""
-    if not value:
-        return "-"
-    local = timezone.localtime(value, NEWSROOM_ZONE)
-    return "%s WIB" % dateformat.format(local, "j M Y H.i")
-
-
 def _duration(delta: timedelta) -> str:
     """'2 hari 3 jam', '5 jam 10 menit', '12 menit': how long something waited."""
     minutes = max(int(delta.total_seconds() // 60), 0)
@@ -206,7 +199,7 @@ class PostEventInline(admin.TabularInline):
     """The audit trail, newest first; nobody edits history."""
 
     model = PostEvent
-    fields = ("created_at", "actor", "action", "from_status", "to_status", "comment")
+    fields = ("time_wib", "actor", "action", "from_status", "to_status", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -215,6 +208,10 @@ class PostEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("waktu"))
+    def time_wib(self, obj):
+        return waktu_lengkap(obj.created_at)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -230,15 +227,16 @@ class PostEventInline(admin.TabularInline):
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     list_display = (
-        "title",
+        "title_links",
         "unit",
         "region",
         "status_badge",
         "submitted",
         "waiting",
         "recommendation_badge",
-        "preview_link",
     )
+    # The title cell holds its own two links (decision page, preview).
+    list_display_links = None
     list_filter = (
         "status",
         ("unit__region", admin.RelatedOnlyFieldListFilter),
@@ -257,12 +255,12 @@ class PostAdmin(admin.ModelAdmin):
         "unit",
         "author",
         "slug",
-        "submitted_at",
-        "publish_at",
-        "published_at",
+        "submitted_wib",
+        "publish_at_wib",
+        "published_wib",
         "is_featured",
-        "created_at",
-        "updated_at",
+        "created_wib",
+        "updated_wib",
     )
     fieldsets = (
         (None, {"fields": ("title", "lead", "body")}),
@@ -277,8 +275,8 @@ class PostAdmin(admin.ModelAdmin):
                     ("status", "is_featured"),
                     ("unit", "author"),
                     "slug",
-                    ("submitted_at", "publish_at", "published_at"),
-                    ("created_at", "updated_at"),
+                    ("submitted_wib", "publish_at_wib", "published_wib"),
+                    ("created_wib", "updated_wib"),
                 )
             },
         ),
@@ -346,11 +344,17 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("dikirim"), ordering="submitted_at")
     def submitted(self, obj):
+        if not obj.submitted_at:
+            return "-"
+        local = timezone.localtime(obj.submitted_at, NEWSROOM_ZONE)
         return format_html(
-            '<span class="queue-label">{}</span> <time datetime="{}">{}</time>',
+            '<span class="queue-label">{}</span> <time datetime="{}">'
+            '<span class="queue-when">{}</span> <span class="queue-time">{} WIB</span>'
+            "</time>",
             _("Dikirim"),
-            obj.submitted_at.isoformat() if obj.submitted_at else "",
-            _wib_short(obj.submitted_at),
+            local.isoformat(timespec="minutes"),
+            dateformat.format(local, "j M Y"),
+            dateformat.format(local, "H.i"),
         )
 
     @admin.display(description=_("menunggu"), ordering="queue_since")
@@ -362,11 +366,12 @@ class PostAdmin(admin.ModelAdmin):
         if waited > timedelta(hours=settings.REVIEW_TARGET_HOURS):
             return format_html(
                 '<span class="queue-label">{}</span> '
-                '<span class="queue-overdue" title="{}">{} · {}</span>',
+                '<span class="queue-waiting">{}</span> '
+                '<span class="queue-overdue" title="{}">{}</span>',
                 _("Menunggu"),
+                _duration(waited),
                 _("Melewati target %(hours)d jam")
                 % {"hours": settings.REVIEW_TARGET_HOURS},
-                _duration(waited),
                 _("lewat target"),
             )
         return format_html(
@@ -387,10 +392,13 @@ class PostAdmin(admin.ModelAdmin):
             Recommendation(obj.recommendation).label,
         )
 
-    @admin.display(description=_("pratinjau"))
-    def preview_link(self, obj):
+    @admin.display(description=_("judul"), ordering="title")
+    def title_links(self, obj):
         return format_html(
+            '<a class="queue-title" href="{}">{}</a> '
             '<a class="queue-preview" href="{}">{}</a>',
+            reverse("admin:news_post_change", args=[obj.pk]),
+            obj.title,
             reverse("admin:news_post_preview", args=[obj.pk]),
             _("Pratinjau"),
         )
@@ -487,6 +495,27 @@ class PostAdmin(admin.ModelAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             return (*readonly, *self._READONLY_STAND_INS.values())
         return readonly
+
+    # Moments in the newsroom's zone, with its label (news_tags.waktu_lengkap).
+    @admin.display(description=_("dikirim"))
+    def submitted_wib(self, obj):
+        return waktu_lengkap(obj.submitted_at) or "-"
+
+    @admin.display(description=_("jadwal terbit"))
+    def publish_at_wib(self, obj):
+        return waktu_lengkap(obj.publish_at) or "-"
+
+    @admin.display(description=_("terbit"))
+    def published_wib(self, obj):
+        return waktu_lengkap(obj.published_at) or "-"
+
+    @admin.display(description=_("dibuat"))
+    def created_wib(self, obj):
+        return waktu_lengkap(obj.created_at) or "-"
+
+    @admin.display(description=_("diubah"))
+    def updated_wib(self, obj):
+        return waktu_lengkap(obj.updated_at) or "-"
 
     @admin.display(description=_("isi berita"))
     def body_rendered(self, obj):
@@ -718,6 +747,7 @@ class PostAdmin(admin.ModelAdmin):
             post,
             title=_("Riwayat: %s") % post.title,
             events=selectors.post_events_for_post(post=post),
+            media=self.media,
             **(extra_context or {}),
         )
         return TemplateResponse(request, "admin/news/post/object_history.html", context)
