@@ -27,6 +27,7 @@ title, lead and body, newest first.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from difflib import get_close_matches
 from html import unescape
 
 from django.conf import settings
@@ -372,7 +373,7 @@ def search_suggestions(*, query: str, limit: int = SUGGESTION_LIMIT) -> dict:
     """
     query = (query or "").strip()
     if not query or connection.vendor != "postgresql":
-        return {"posts": [], "tags": []}
+        return {"posts": [], "tags": [], "query": ""}
     similarity = TrigramWordSimilarity(Value(query), "title")
     with transaction.atomic(), connection.cursor() as cursor:
         # The index operator (%>) applies this threshold; SET LOCAL ends
@@ -394,7 +395,28 @@ def search_suggestions(*, query: str, limit: int = SUGGESTION_LIMIT) -> dict:
         .distinct()
         .order_by("-similarity", "name")[:limit]
     )
-    return {"posts": posts, "tags": tags}
+    return {
+        "posts": posts,
+        "tags": tags,
+        "query": _corrected_query(
+            query, [p.title for p in posts] + [t.name for t in tags]
+        ),
+    }
+
+
+def _corrected_query(query: str, texts: list[str]) -> str:
+    """The query with each unknown word replaced by the closest word of the
+    suggested titles and tags ("membatk" -> "membatik"), or "" if none."""
+    vocabulary = {w for text in texts for w in re.findall(r"\w+", text.lower())}
+    changed = False
+    words = []
+    for word in re.findall(r"\w+", query.lower()):
+        if word not in vocabulary and word not in STOP_WORDS:
+            close = get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+            if close:
+                word, changed = close[0], True
+        words.append(word)
+    return " ".join(words) if changed else ""
 
 
 def search_filter_options() -> dict:

@@ -215,9 +215,12 @@ def test_a_typo_gets_suggestions_from_titles_and_tags(client, make_post):
     assert [p.title for p in suggestions["posts"]] == [post.title]
     assert [t.name for t in suggestions["tags"]] == ["pembinaan kepribadian"]
 
+    assert suggestions["query"] == "kepribadian"
+
     html = client.get(URL, {"q": "kepribadin"}).content.decode()
     assert "Tidak ada berita yang cocok" in html
     assert "Mungkin maksud Anda" in html
+    assert "?q=kepribadian" in html
     assert post.get_absolute_url() in html
     assert "rahasia" not in html
 
