@@ -473,3 +473,29 @@ def test_withdrawn_status_is_gone_and_old_rows_become_drafts(post):
     post.refresh_from_db()
     assert (post.status, post.submitted_at) == (S.DRAFT, None)
     assert not PostEvent.objects.filter(to_status="withdrawn").exists()
+
+
+def test_the_unit_is_mailed_when_its_post_is_republished(post, mailoutbox):
+    from news.notifications import decision_mail_send
+
+    post.status = S.UNPUBLISHED
+    post.published_at = timezone.now() - timedelta(days=1)
+    post.save()
+    post_republish(post=post, actor=EditorFactory())
+    event = PostEvent.objects.get(action=PostAction.REPUBLISH)
+
+    assert decision_mail_send(event_id=event.pk) == 1
+
+    assert mailoutbox[0].to == [post.author.email]
+    assert "diterbitkan kembali" in mailoutbox[0].subject
+    event.refresh_from_db()
+    assert event.notified_at is not None
+
+
+def test_decision_page_shows_its_times_in_wib_with_the_label(editor_client, post):
+    PostEvent.objects.create(post=post, action=PostAction.SUBMIT, to_status=S.SUBMITTED)
+    page = editor_client.get(change_url(post)).content.decode()
+
+    assert page.count(" WIB") >= 4  # submitted, created, updated, the history row
+    queue = editor_client.get(CHANGELIST).content.decode()
+    assert 'href="%s"' % change_url(post) in queue
