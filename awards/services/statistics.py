@@ -259,14 +259,41 @@ def _crisis_numbers(period: AwardPeriod, unit_ids) -> dict:
     return result
 
 
-def _rows(model, period, numbers: dict, key_fields: tuple[str, ...]) -> list:
-    rows = []
+def _write(model, period, numbers: dict, key_fields: tuple[str, ...], unit_ids) -> int:
+    """Make the stored rows of the scope equal `numbers`, writing only changes.
+
+    Rows whose value is unchanged are left alone, so a refresh after one
+    approval rewrites the few numbers that moved, and a re-run writes nothing.
+    """
+    wanted = {}
     for key, values in numbers.items():
-        ids = dict(zip(key_fields, key, strict=True))
         for metric, value in values.items():
             if value:
-                rows.append(model(period=period, metric=metric, value=value, **ids))
-    return rows
+                wanted[(*key, metric)] = float(value)
+    stored = model.objects.filter(period=period)
+    if unit_ids is not None:
+        stored = stored.filter(unit_id__in=unit_ids)
+    stale, kept = [], set()
+    for pk, *key, value in stored.values_list("pk", *key_fields, "metric", "value"):
+        key = tuple(key)
+        if wanted.get(key) == value:
+            kept.add(key)
+        else:
+            stale.append(pk)
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    fresh = [
+        model(
+            period=period,
+            metric=key[-1],
+            value=value,
+            **dict(zip(key_fields, key[:-1], strict=True)),
+        )
+        for key, value in wanted.items()
+        if key not in kept
+    ]
+    model.objects.bulk_create(fresh, batch_size=5000)
+    return len(stale) + len(fresh)
 
 
 @transaction.atomic
@@ -275,8 +302,8 @@ def statistics_refresh(
 ) -> int:
     """Recompute the period's numbers for the given units (all when None).
 
-    Returns the number of statistic rows written. Raises ValidationError for
-    a closed period.
+    Returns the number of statistic rows written or deleted (0 when nothing
+    changed). Raises ValidationError for a closed period.
     """
     period = AwardPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
@@ -293,18 +320,13 @@ def statistics_refresh(
             unit_numbers[key].update(values)
     person_numbers = _news_numbers(period, unit_ids, ("unit_id", "author_id"))
 
-    unit_rows = _rows(UnitStatistic, period, unit_numbers, ("unit_id",))
-    person_rows = _rows(
-        ContributorStatistic, period, person_numbers, ("unit_id", "user_id")
+    return _write(UnitStatistic, period, unit_numbers, ("unit_id",), unit_ids) + _write(
+        ContributorStatistic,
+        period,
+        person_numbers,
+        ("unit_id", "user_id"),
+        unit_ids,
     )
-    for model in (UnitStatistic, ContributorStatistic):
-        stale = model.objects.filter(period=period)
-        if unit_ids is not None:
-            stale = stale.filter(unit_id__in=unit_ids)
-        stale.delete()
-    UnitStatistic.objects.bulk_create(unit_rows, batch_size=5000)
-    ContributorStatistic.objects.bulk_create(person_rows, batch_size=5000)
-    return len(unit_rows) + len(person_rows)
 
 
 def statistics_refresh_open_periods(*, unit_ids: Iterable[int] | None = None) -> int:
