@@ -117,7 +117,13 @@ def standing_for_unit(
         standings = ranking(period=period, category=category, today=today)
         mine = next((s for s in standings if s.key == unit.pk), None)
         ranked = sum(1 for s in standings if s.rank is not None)
-        result.append({"category": category, "standing": mine, "ranked": ranked})
+        # What would move it: the points to the competitor just above.
+        above = None
+        if mine is not None and mine.rank and mine.rank > 1:
+            above = round(standings[mine.rank - 2].score - mine.score, 2)
+        result.append(
+            {"category": category, "standing": mine, "ranked": ranked, "gap": above}
+        )
     return result
 
 

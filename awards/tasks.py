@@ -31,7 +31,11 @@ def refresh_unit_statistics(unit_id: int) -> int:
     time_limit=900,
 )
 def refresh_all_statistics() -> int:
-    """The nightly full refresh of every open period."""
-    from awards.services import statistics_refresh_open_periods
+    """The nightly full refresh of every open period (opening this year's)."""
+    from awards.services import (
+        award_period_current_ensure,
+        statistics_refresh_open_periods,
+    )
 
+    award_period_current_ensure()
     return statistics_refresh_open_periods()

@@ -8,6 +8,7 @@ what units file (social-media reports, incidents).
 from awards.services.awards import (
     award_period_close,
     award_period_create,
+    award_period_current_ensure,
     award_winners_record,
     period_refuses_changes,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "ImportResult",
     "award_period_close",
     "award_period_create",
+    "award_period_current_ensure",
     "award_winners_record",
     "incident_link_clarification",
     "incident_log",

@@ -113,6 +113,27 @@ def award_period_create(*, name: str, starts_on, ends_on) -> AwardPeriod:
     return period
 
 
+def award_period_current_ensure(*, today=None) -> AwardPeriod | None:
+    """Open this year's period (1 January to 31 December) when none covers today.
+
+    The nightly refresh calls it, so a new year starts counting by itself;
+    editors may still create periods of other shapes in the admin.
+    """
+    from awards.services.statistics import WIB
+
+    today = today or timezone.localdate(timezone=WIB)
+    if AwardPeriod.objects.filter(starts_on__lte=today, ends_on__gte=today).exists():
+        return None
+    name = str(today.year)
+    if AwardPeriod.objects.filter(name=name).exists():
+        return None
+    return award_period_create(
+        name=name,
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+    )
+
+
 def period_refuses_changes(*, day) -> bool:
     """A closed period covers this day: its reports and incidents are frozen."""
     return AwardPeriod.objects.filter(

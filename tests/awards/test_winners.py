@@ -122,3 +122,19 @@ def test_unit_staff_cannot_open_the_ranking(client, period, category):
         reverse("admin:awards_ranking", args=(period.pk, category.slug))
     )
     assert response.status_code in (302, 403)
+
+
+def test_the_nightly_job_opens_this_years_period_once(db):
+    from datetime import date
+
+    from awards.models import AwardPeriod
+    from awards.services import award_period_current_ensure
+
+    created = award_period_current_ensure(today=date(2031, 3, 4))
+    assert (created.name, created.starts_on, created.ends_on) == (
+        "2031",
+        date(2031, 1, 1),
+        date(2031, 12, 31),
+    )
+    assert award_period_current_ensure(today=date(2031, 7, 1)) is None
+    assert AwardPeriod.objects.filter(name="2031").count() == 1
