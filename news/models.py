@@ -306,9 +306,9 @@ class PostRevision(models.Model):
 
 
 class PostSnapshot(models.Model):
-    """What a unit sent, as it was at one submission (news.services.snapshots).
+    """A post as it was when sent or sent back (news.services.snapshots).
 
-    One per SUBMIT event, written in the submission's own transaction: the
+    One per SUBMIT or REQUEST_CHANGES event, written in its transaction: the
     text, category, tags, programme and photos with their captions, so the
     editors can compare a resubmission with the version they sent back.
     """
@@ -318,9 +318,9 @@ class PostSnapshot(models.Model):
         PostEvent,
         on_delete=models.CASCADE,
         related_name="snapshot",
-        verbose_name=_("pengiriman"),
+        verbose_name=_("riwayat"),
     )
-    data = models.JSONField(_("isi saat dikirim"))
+    data = models.JSONField(_("isi berita saat itu"))
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     class Meta:

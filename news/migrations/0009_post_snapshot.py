@@ -15,9 +15,9 @@ class Migration(migrations.Migration):
             name='PostSnapshot',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(verbose_name='isi saat dikirim')),
+                ('data', models.JSONField(verbose_name='isi berita saat itu')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='news.postevent', verbose_name='pengiriman')),
+                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='news.postevent', verbose_name='riwayat')),
                 ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='news.post')),
             ],
             options={

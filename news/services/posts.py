@@ -718,13 +718,16 @@ def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
     post.status = S.CHANGES_REQUESTED
     post.submitted_at = None
     _save(post, update_fields=["status", "submitted_at"])
-    _record(
+    event = _record(
         post=post,
         actor=actor,
         action=PostAction.REQUEST_CHANGES,
         from_status=from_status,
         comment=comment,
     )
+    # The version sent back, editors' own edits included: what the unit's
+    # resubmission is compared with.
+    post_snapshot_create(post=post, event=event)
     return post
 
 

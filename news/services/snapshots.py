@@ -1,10 +1,12 @@
-"""Snapshots of what a unit sent: one per submission (PostSnapshot).
+"""Snapshots of a post at the moments that matter to a resubmission (PostSnapshot).
 
 post_submit writes one in the submission's own transaction, next to its
-SUBMIT event. The data is plain JSON (SNAPSHOT_VERSION says its shape): the
-text as it was sent, the category and programme, the tag names and each photo
-with its caption, alt text and credit. news.diffing compares two of them; the
-selector news.selectors.post_resubmission_diff picks which two.
+SUBMIT event; post_request_changes writes one next to its REQUEST_CHANGES
+event, so the version sent back includes any edit the editors made first.
+The data is plain JSON (SNAPSHOT_VERSION says its shape): the text, the
+category and programme, the tag names and each photo with its caption, alt
+text and credit. news.diffing compares two of them; the selector
+news.selectors.post_resubmission_diff picks which two.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from news.models import Photo, Post, PostAction, PostEvent, PostSnapshot
 
 SNAPSHOT_VERSION = 1
+SNAPSHOT_ACTIONS = frozenset({PostAction.SUBMIT, PostAction.REQUEST_CHANGES})
 # The parts of a snapshot that say what the unit sent; the version and the
 # photos' storage details are left out when asking "did anything change?".
 COMPARED_KEYS = (
@@ -80,20 +83,23 @@ def snapshots_differ(before: dict, after: dict) -> bool:
 
 
 def snapshot_sent_back(*, post: Post) -> PostSnapshot | None:
-    """The snapshot of the submission that was last sent back to the unit.
+    """The version last sent back to the unit.
 
-    A post in CHANGES_REQUESTED got there from one submission (through the
-    head and the editors, or the head alone), and no later one exists, so it
-    is the post's latest snapshot. None for posts submitted before snapshots
-    were kept.
+    A post in CHANGES_REQUESTED got there from one submission, returned by
+    the editors (whose request keeps its own snapshot) or by the head of unit
+    (the submission's snapshot is then the latest), so it is the post's
+    latest snapshot. None for posts submitted before snapshots were kept.
     """
     return post.snapshots.order_by("-event__created_at", "-event_id").first()
 
 
 def post_snapshot_create(*, post: Post, event: PostEvent) -> PostSnapshot:
-    """Keep what the unit sent with this SUBMIT event; call inside its transaction."""
-    if event.action != PostAction.SUBMIT or event.post_id != post.pk:
-        raise ValueError("A snapshot belongs to a SUBMIT event of the same post.")
+    """Keep the post as it is with this event; call inside the event's transaction."""
+    if event.action not in SNAPSHOT_ACTIONS or event.post_id != post.pk:
+        raise ValueError(
+            "A snapshot belongs to a submission or a request for changes "
+            "of the same post."
+        )
     snapshot = PostSnapshot(post=post, event=event, data=snapshot_data(post=post))
     snapshot.full_clean()
     snapshot.save()

@@ -125,8 +125,12 @@ def test_every_submission_keeps_a_snapshot_of_what_was_sent(post, contributor, e
     services.post_request_changes(post=post, actor=editor, comment="Perbaiki judul.")
     resubmit_with_changes(post, contributor)
 
-    newest, oldest = post.snapshots.order_by("-event__created_at")
+    newest, returned, oldest = post.snapshots.order_by("-event__created_at")
     assert oldest == snapshot
+    # The version sent back is kept with the request for changes.
+    assert returned.event.action == PostAction.REQUEST_CHANGES
+    assert returned.data == snapshot.data
+    assert newest.event.action == PostAction.SUBMIT
     assert newest.data["title"] == "Pelatihan menjahit bagi warga binaan Lapas"
     assert newest.data["photos"][0]["caption"] == "Peserta menjahit seragam di bengkel"
     assert PostEvent.objects.filter(post=post, action=PostAction.SUBMIT).count() == 2
@@ -161,7 +165,7 @@ def test_a_resubmission_without_change_or_note_is_refused(sent_back, contributor
     assert "belum diubah sejak dikembalikan" in refused.value.messages[0]
     sent_back.refresh_from_db()
     assert sent_back.status == S.CHANGES_REQUESTED
-    assert sent_back.snapshots.count() == 1
+    assert sent_back.snapshots.count() == 2
 
 
 def test_a_note_alone_is_a_valid_answer(sent_back, contributor):
@@ -312,7 +316,8 @@ def test_the_selector_costs_the_same_whatever_the_number_of_rounds(
         found = selectors.post_resubmission_diff(post=sent_back)
 
     assert found.request.comment == "Lagi 2"
-    assert found.sent_back.event.comment == "Putaran 2"
+    assert found.sent_back.event == found.request
+    assert found.resubmitted.event.comment == ""
 
 
 @pytest.fixture
@@ -341,11 +346,7 @@ def test_the_decision_page_shows_the_diff_with_indonesian_labels_and_wib(
     assert "Perubahan sejak diminta perbaikan" in diff
     assert "Versi yang dikembalikan" in diff
     assert "Versi kiriman ulang" in diff
-    moments = (
-        snapshots[0].event.created_at,
-        snapshots[1].event.created_at,
-        request.created_at,
-    )
+    moments = (snapshots[-1].event.created_at, request.created_at)
     for moment in moments:
         assert waktu_lengkap(moment) in diff
     assert re.search(r"\d{2}\.\d{2} WIB", diff)
@@ -475,7 +476,7 @@ def test_the_revision_diff_is_readable(client, revised, editor):
 
 def test_snapshots_follow_their_submissions_time_not_their_own(sent_back, contributor):
     """Backdated history (the demo's) still pairs each snapshot with its round."""
-    first = sent_back.snapshots.get()
+    returned = sent_back.snapshots.get(event__action=PostAction.REQUEST_CHANGES)
     PostEvent.objects.filter(post=sent_back).update(
         created_at=timezone.now() - timedelta(days=3)
     )
@@ -486,5 +487,25 @@ def test_snapshots_follow_their_submissions_time_not_their_own(sent_back, contri
 
     found = selectors.post_resubmission_diff(post=sent_back)
 
-    assert found.sent_back == first
+    assert found.sent_back == returned
     assert found.diff.has_changes
+
+
+def test_the_editors_own_edits_are_part_of_the_version_sent_back(
+    client, post, contributor, editor
+):
+    services.post_submit(post=post, actor=contributor)
+    services.post_update(post=post, actor=editor, lead="Ringkasan dari redaksi.")
+    services.post_request_changes(post=post, actor=editor, comment="Periksa isi.")
+
+    # Unchanged since it was sent back, editors' edit included: refused.
+    with pytest.raises(ValidationError):
+        services.post_submit(post=post, actor=contributor)
+    resubmit_with_changes(post, contributor)
+
+    found = selectors.post_resubmission_diff(post=post)
+    # Only what the unit changed, not the editor's lead.
+    assert {f.name for f in found.diff.changed_fields} == {"title", "body"}
+    client.force_login(editor)
+    page = client.get(reverse("admin:news_post_change", args=[post.pk]))
+    assert "termasuk suntingan redaksi" in _section(page.content.decode())
