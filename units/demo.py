@@ -13,12 +13,15 @@ from django.db import transaction
 from units.imports.csvfile import ImportReport
 from units.imports.unit_csv import unit_import_csv
 from units.models import Region, Role, Unit, User
-from units.services import user_set_role
+from units.services import unit_update, user_set_role
 
 DEMO_UNITS_CSV = Path(__file__).resolve().parent / "fixtures" / "demo_units.csv"
 # One shared password, set only when an account is created; `load_demo`
 # refuses to run with DEBUG off, so it never reaches a public server.
 DEMO_PASSWORD = "demo-pas-2024"
+# The head of unit (account `kepala`) approves this unit's posts before they
+# reach the editors, so the demo shows that path.
+HEAD_APPROVAL_UNIT = "Lapas Perempuan Kelas IIA Semarang"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def demo_load(*, stdout: TextIO | None = None) -> list[DemoAccount]:
         )
     if stdout is not None:
         stdout.write("UPT demo: %s\n" % report.summary())
+    head_unit = Unit.objects.get(name=HEAD_APPROVAL_UNIT)
+    if not head_unit.requires_head_approval:
+        unit_update(unit=head_unit, requires_head_approval=True)
 
     accounts = []
     for username, first, last, role, unit_name, province_code in ACCOUNTS:
