@@ -24,13 +24,14 @@ The embedded SQLite mode has no tsvector: it falls back to `icontains` on
 title, lead and body, newest first.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from difflib import get_close_matches
 from html import unescape
+from time import monotonic
 
-from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -39,8 +40,17 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -51,8 +61,14 @@ from units.models import Region, Unit
 
 SEARCH_CONFIG = "indonesian"
 # How many of the newest matches are ranked (see the module docstring).
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 300
+# Testing a row while walking the date index reads its vector; taking a
+# match from the GIN index does not: a walked row costs about this many
+# GIN matches (measured with benchmarks/search.py). See _ranked_ids.
+WALK_COST_FACTOR = 4
 SEARCH_PAGE_SIZE = 20
+# How much of the body the snippet is made from (see _page_posts).
+HEADLINE_BODY_CHARS = 3000
 SUGGESTION_LIMIT = 5
 # pg_trgm's word similarity above which a title or tag is suggested. Lower
 # than pg_trgm's default (0.6) so that a typo of one letter in a short word
@@ -236,23 +252,81 @@ def _strip_tags(expression):
     )
 
 
+def _estimated_matches(tsquery_sql: str, params) -> float:
+    """The planner's estimate of how many posts match (no rows are read)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM news_post WHERE search_vector @@ %s"
+            % tsquery_sql,
+            params,
+        )
+        return float(_json_plan(cursor.fetchone()[0])["Plan"]["Plan Rows"])
+
+
+def _json_plan(value):
+    plan = json.loads(value) if isinstance(value, str) else value
+    return plan[0]
+
+
+_post_count_cache: dict[str, float] = {}
+
+
+def _post_count_estimate() -> float:
+    """The planner's row count of news_post, re-read every ten minutes."""
+    now = monotonic()
+    if now - _post_count_cache.get("at", -1e9) > 600:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = 'news_post'::regclass"
+            )
+            _post_count_cache.update(rows=max(float(cursor.fetchone()[0]), 1.0))
+        _post_count_cache["at"] = now
+    return _post_count_cache["rows"]
+
+
 def _ranked_ids(*, query: str, filters: SearchFilters) -> list[int]:
     """Ids of the best of the newest SEARCH_CANDIDATES matches, best first.
 
-    One statement. The inner query finds the matches, newest first, cut at
-    SEARCH_CANDIDATES; the outer one ranks only those. (With the rank in the
-    inner query, PostgreSQL would compute it for every match before sorting
-    them by date.)
+    One statement finds the candidates and ranks them: the inner query takes
+    the matches, newest first, cut at SEARCH_CANDIDATES; the outer one ranks
+    only those (with the rank in the inner query, PostgreSQL would compute
+    it for every match before sorting them by date).
+
+    Two ways to find the newest matches, and PostgreSQL's cost model does
+    not tell them apart well, since it prices the `@@` test of a row as
+    nearly free, while it has to read the row's whole vector:
+    - walk the (status, -published_at) index and test each row: cheap when
+      most posts match (SEARCH_CANDIDATES / share-of-matches rows);
+    - take every match from the GIN index (no vector is read) and keep the
+      newest: cheap when few posts match.
+    The planner's estimate of the matches (an EXPLAIN, no rows read) picks
+    the way; the GIN way is forced by sorting on an expression the b-tree
+    cannot provide.
     """
-    candidates = (
-        _filter(Post.objects.published().filter(search_vector=_tsquery(query)), filters)
-        .order_by("-published_at", "-id")
-        .values("id", "published_at", "search_vector")[:SEARCH_CANDIDATES]
+    tsquery = _tsquery(query)
+    matches = _filter(Post.objects.published().filter(search_vector=tsquery), filters)
+    estimate = _estimated_matches(
+        "websearch_to_tsquery(%s::regconfig, %s)", [SEARCH_CONFIG, query]
     )
+    walk_is_cheaper = estimate**2 > WALK_COST_FACTOR * SEARCH_CANDIDATES * (
+        _post_count_estimate()
+    )
+    if walk_is_cheaper:
+        newest = matches.order_by("-published_at", "-id")
+    else:
+        newest = matches.alias(
+            newest=ExpressionWrapper(
+                F("published_at") + Value(timedelta(0)),
+                output_field=DateTimeField(),
+            )
+        ).order_by("-newest", "-id")
+    # The vectors stay out of the inner query (its sort would copy every
+    # match's vector); the outer one reads them for the candidates only.
+    candidates = newest.values("id", "published_at")[:SEARCH_CANDIDATES]
     inner_sql, inner_params = candidates.query.sql_with_params()
     sql = (
-        "SELECT c.id FROM (%s) AS c "
-        "ORDER BY ts_rank(c.search_vector, websearch_to_tsquery(%%s::regconfig, %%s)) "
+        "SELECT c.id FROM (%s) AS c JOIN news_post AS p ON p.id = c.id "
+        "ORDER BY ts_rank(p.search_vector, websearch_to_tsquery(%%s::regconfig, %%s)) "
         "DESC, c.published_at DESC, c.id DESC" % inner_sql
     )
     with connection.cursor() as cursor:
@@ -277,10 +351,12 @@ def _page_posts(*, ids: list[int], query: str) -> list[Post]:
                 highlight_all=True,
             ),
             snippet_headline=SearchHeadline(
+                # ts_headline parses all it is given: the lead and the
+                # start of the body are where a reader looks anyway.
                 Concat(
                     "lead",
                     Value(" "),
-                    _strip_tags(F("body")),
+                    Left(_strip_tags(F("body")), HEADLINE_BODY_CHARS),
                     output_field=TextField(),
                 ),
                 tsquery,
@@ -335,22 +411,21 @@ def post_search(
     """
     query = (query or "").strip()
     filters = filters or SearchFilters()
+    empty = Paginator([], per_page).get_page(1)
     if not query and not any(vars(filters).values()):
-        page = Paginator([], per_page).get_page(1)
-        return SearchResults(query=query, page=page, total=0)
-    if not query or connection.vendor != "postgresql":
-        # No words but filters: the newest posts they select (browsing).
+        return SearchResults(query=query, page=empty, total=0)
+    words = strip_stop_words(query)
+    if query and not words:
+        return SearchResults(query=query, page=empty, total=0, only_stop_words=True)
+    if not words or connection.vendor != "postgresql":
+        # SQLite, or no words but filters: the newest posts they select.
         paginator = Paginator(
-            _simple_matches(query=query, filters=filters).values_list("pk", flat=True),
+            _simple_matches(query=words, filters=filters).values_list("pk", flat=True),
             per_page,
         )
         page = paginator.get_page(page_number)
-        posts = _page_posts(ids=list(page.object_list), query=query)
+        posts = _page_posts(ids=list(page.object_list), query=words)
         return SearchResults(query=query, page=page, total=paginator.count, posts=posts)
-    words = strip_stop_words(query)
-    if not words:
-        page = Paginator([], per_page).get_page(1)
-        return SearchResults(query=query, page=page, total=0, only_stop_words=True)
     ids = _ranked_ids(query=words, filters=filters)
     page = Paginator(ids, per_page).get_page(page_number)
     posts = _page_posts(ids=list(page.object_list), query=words)
@@ -428,7 +503,3 @@ def search_filter_options() -> dict:
         .order_by("region__name", "name"),
         "categories": Category.objects.all(),
     }
-
-
-def search_is_full_text() -> bool:
-    return settings.IS_POSTGRES

@@ -6,7 +6,7 @@ feed costs the same few queries whatever its length
 (news.selectors.post_list_for_feed).
 """
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -77,8 +77,8 @@ class LatestPostsFeed(Feed):
         return post.get_absolute_url()
 
     def item_guid(self, post):
-        # Stable across a change of title or slug.
-        return "%s/berita/%s" % (settings.SITE_URL.rstrip("/"), post.pk)
+        # A tag URI (RFC 4151): stable across a change of title or slug.
+        return "tag:%s,2024:berita-%d" % (urlsplit(settings.SITE_URL).hostname, post.pk)
 
     item_guid_is_permalink = False
 
