@@ -99,6 +99,9 @@ def posts_behind(request, pk: int, unit_pk: int):
             period=period,
             unit=unit,
             posts=selectors.posts_behind(period=period, unit=unit),
+            people=selectors.person_statistics(
+                viewer=request.user, period=period, unit=unit
+            ),
             opts=AwardPeriod._meta,
         ),
     )
