@@ -93,6 +93,15 @@ class AwardCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def localized_name(self) -> str:
+        """The English name when the page is in English, else the Indonesian."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
 
 class AwardResult(models.Model):
     """The frozen ranking of one category in one period, when winners were set."""
