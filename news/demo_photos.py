@@ -100,7 +100,7 @@ def _hall(rnd, title: str) -> Image.Image:
     draw.rectangle(
         (width * 0.18, height * 0.08, width * 0.82, height * 0.3), fill=banner
     )
-    font = ImageFont.load_default(size=44)
+    font = ImageFont.load_default(size=34)
     draw.text(
         (width / 2, height * 0.19),
         _banner_text(title),
