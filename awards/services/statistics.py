@@ -1,8 +1,10 @@
 """Recompute the statistics tables of a period: set-based, idempotent, serialised.
 
-Every number is aggregated by the database over all units in scope at once
-(`values(...).annotate(...)`, grouped queries; the median through
-percentile_cont on PostgreSQL), never a loop over units issuing queries. Social
+Every number is aggregated by the database over all units in scope at once,
+never a loop over units issuing queries: on PostgreSQL the news numbers come
+from one grouped query (NEWS_SQL: events and photos joined once per post,
+the median through percentile_cont); the embedded SQLite default uses the
+equivalent ORM queries (`values(...).annotate(...)`). Social
 reports and incidents (a few rows per unit and month) are fetched in one
 query each and folded in Python.
 
@@ -55,12 +57,17 @@ GENERIC_ALT = (
     "photo",
     "foto kegiatan",
 )
-BAD_ALT = (
-    Q(alt_text__regex=r"^\s*.{0,9}\s*$")
-    | Q(alt_text__iregex=r"\.(jpe?g|png|webp|gif|heic|avif)\s*$")
-    | Q(alt_text__iregex=r"^\s*(img|dsc|pxl|wa|whatsapp image)[-_ ]?[0-9]")
-    | Q(alt_text__iregex=r"^\s*(%s)\s*$" % "|".join(GENERIC_ALT))
+# (lookup, pattern): `regex` is case-sensitive, `iregex` not; the ORM (Q
+# below) and the PostgreSQL query (_news_numbers_sql) read the same list.
+BAD_ALT_PATTERNS = (
+    ("regex", r"^\s*.{0,9}\s*$"),
+    ("iregex", r"\.(jpe?g|png|webp|gif|heic|avif)\s*$"),
+    ("iregex", r"^\s*(img|dsc|pxl|wa|whatsapp image)[-_ ]?[0-9]"),
+    ("iregex", r"^\s*(%s)\s*$" % "|".join(GENERIC_ALT)),
 )
+BAD_ALT = Q()
+for _lookup, _pattern in BAD_ALT_PATTERNS:
+    BAD_ALT |= Q(**{"alt_text__%s" % _lookup: _pattern})
 
 
 def period_bounds(period: AwardPeriod) -> tuple[datetime, datetime]:
@@ -98,10 +105,102 @@ def _published_in(period: AwardPeriod, unit_ids: Iterable[int] | None):
     return posts
 
 
+NEWS_SQL = """
+WITH p AS (
+    SELECT id, unit_id, author_id, programme, submitted_at, event_date,
+           (published_at AT TIME ZONE 'Asia/Jakarta')::date AS day
+    FROM news_post
+    WHERE status = %(published)s
+      AND published_at >= %(start)s AND published_at < %(end)s
+      AND (%(all_units)s OR unit_id = ANY(%(unit_ids)s::bigint[]))
+), ev AS (
+    SELECT e.post_id,
+           bool_or(e.action = %(submit)s) AS submitted,
+           bool_or(e.action = %(changes)s) AS changed
+    FROM news_postevent e JOIN p ON p.id = e.post_id
+    WHERE e.action IN (%(submit)s, %(changes)s)
+    GROUP BY e.post_id
+), ph AS (
+    SELECT f.post_id, bool_or({bad_alt}) AS bad
+    FROM news_photo f JOIN p ON p.id = f.post_id
+    GROUP BY f.post_id
+)
+SELECT {columns},
+    count(*),
+    count(*) FILTER (WHERE ev.submitted),
+    count(*) FILTER (WHERE ev.submitted AND NOT ev.changed),
+    count(*) FILTER (WHERE ph.post_id IS NOT NULL),
+    count(*) FILTER (WHERE ph.post_id IS NOT NULL AND NOT ph.bad),
+    count(*) FILTER (WHERE p.programme = %(programme)s),
+    count(DISTINCT date_trunc('month', p.day))
+        FILTER (WHERE p.programme = %(programme)s),
+    count(DISTINCT p.day) FILTER (
+        WHERE extract(isodow FROM p.day) < 6
+          AND NOT (p.day = ANY(%(holidays)s::date[]))
+    ),
+    percentile_cont(0.5) WITHIN GROUP (
+        ORDER BY (p.submitted_at AT TIME ZONE 'Asia/Jakarta')::date - p.event_date
+    ) FILTER (WHERE p.submitted_at IS NOT NULL AND p.event_date IS NOT NULL)
+FROM p
+LEFT JOIN ev ON ev.post_id = p.id
+LEFT JOIN ph ON ph.post_id = p.id
+GROUP BY {columns}
+"""
+NEWS_SQL_NAMES = (
+    "posts_published",
+    "posts_reviewed",
+    "posts_clean",
+    "posts_with_photos",
+    "posts_good_alt",
+    "programme_posts",
+    "programme_months",
+    "active_working_days",
+    "lead_median_days",
+)
+
+
+def _news_numbers_sql(period, unit_ids, group: tuple[str, ...]) -> dict:
+    """PostgreSQL: the same numbers in one query, events and photos joined
+    once per post instead of probed per aggregate."""
+    start, end = period_bounds(period)
+    operators = {"regex": "~", "iregex": "~*"}
+    bad_alt = " OR ".join(
+        "f.alt_text %s %%(alt%d)s" % (operators[lookup], n)
+        for n, (lookup, _pattern) in enumerate(BAD_ALT_PATTERNS)
+    )
+    columns = ", ".join("p.%s" % name for name in group)
+    params = {
+        "published": PostStatus.PUBLISHED,
+        "start": start,
+        "end": end,
+        "all_units": unit_ids is None,
+        "unit_ids": list(unit_ids or []),
+        "submit": PostAction.SUBMIT,
+        "changes": PostAction.REQUEST_CHANGES,
+        "programme": Programme.APA_KABAR,
+        "holidays": holidays_between(period.starts_on, period.ends_on),
+        **{"alt%d" % n: pattern for n, (_l, pattern) in enumerate(BAD_ALT_PATTERNS)},
+    }
+    query = NEWS_SQL.format(bad_alt=bad_alt, columns=columns)
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            key, values = tuple(row[: len(group)]), row[len(group) :]
+            out[key] = {
+                name: float(value)
+                for name, value in zip(NEWS_SQL_NAMES, values, strict=True)
+                if value is not None
+            }
+    return out
+
+
 def _news_numbers(
     period: AwardPeriod, unit_ids, group: tuple[str, ...]
 ) -> dict[tuple, dict[str, float]]:
     """Raw news numbers keyed by the group's values (unit, or unit and author)."""
+    if connection.vendor == "postgresql":
+        return _news_numbers_sql(period, unit_ids, group)
     posts = _published_in(period, unit_ids)
     submitted = Exists(
         PostEvent.objects.filter(post=OuterRef("pk"), action=PostAction.SUBMIT)
@@ -149,20 +248,9 @@ def _news_numbers(
 
 
 def _lead_medians(posts, group: tuple[str, ...]) -> dict[tuple, float]:
-    """Median days from event date to submission, per group."""
+    """Median days from event date to submission, per group (SQLite path:
+    it has no percentile_cont, so one query folded here)."""
     posts = posts.filter(event_date__isnull=False, submitted_at__isnull=False)
-    if connection.vendor == "postgresql":
-        sql, params = posts.values_list("pk").query.sql_with_params()
-        columns = ", ".join('p."%s"' % name for name in group)
-        query = (
-            "SELECT %s, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
-            "((p.submitted_at AT TIME ZONE 'Asia/Jakarta')::date - p.event_date)) "
-            "FROM news_post p WHERE p.id IN (%s) GROUP BY %s"
-        ) % (columns, sql, columns)
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            return {tuple(row[:-1]): float(row[-1]) for row in cursor.fetchall()}
-    # The embedded SQLite default has no percentile_cont: one query, folded here.
     leads: dict[tuple, list[int]] = defaultdict(list)
     for *key, submitted_at, event_date in posts.values_list(
         *group, "submitted_at", "event_date"
