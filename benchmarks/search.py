@@ -570,7 +570,8 @@ def main() -> int:
     )
     print()
     print(
-        "%-32s %8s %6s %10s %10s" % ("query", "matches", "class", "p50 ms", "obvious")
+        "%-32s %8s %6s %10s %10s %10s"
+        % ("query", "matches", "class", "p50 ms", "rank only", "obvious")
     )
     for cls, query in QUERIES:
         ours = statistics.median(timed["per_query"][query])
