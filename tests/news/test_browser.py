@@ -84,6 +84,26 @@ def approve_in_newsroom(page, base_url, post):
     expect(page.locator(".messagelist")).to_contain_text("diterbitkan")
 
 
+def write_alt_text(page, image, text: str) -> None:
+    """Give a just-uploaded inline image its text alternative, as a writer does.
+
+    The upload leaves the alt empty on purpose: the editor selects the new
+    image (its toolbar shows the text-alternative button) and a notice counts
+    the images still lacking one, until the writer fills it in.
+    """
+    notice = page.locator(".editor-alt-warning")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("1 gambar belum memiliki teks alternatif")
+    expect(image).not_to_have_attribute("alt", re.compile(r"\S"))
+    page.get_by_role("button", name="Ganti alternatif teks gambar").click()
+    field = page.locator(".ck-balloon-panel").get_by_label("Alternatif teks")
+    expect(field).to_be_visible()
+    field.fill(text)
+    field.press("Enter")
+    expect(image).to_have_attribute("alt", text)
+    expect(notice).to_be_hidden()
+
+
 def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_path):
     category = Category.objects.create(name="Pembinaan", slug="pembinaan")
     contributor = UserFactory(
@@ -136,7 +156,7 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_
     page.locator(".ck-toolbar input[type=file]").set_input_files(str(image_path))
     inline = editable.locator("img[src*='/media/photos/']")
     expect(inline).to_have_count(1, timeout=15000)
-    expect(inline).to_have_attribute("alt", re.compile(r"\S"))
+    write_alt_text(page, inline, "Warga binaan menjahit seragam di bengkel kerja")
     expect(editable.locator("a[href='%s']" % LINK_URL)).to_have_text("Ditjenpas")
 
     page.select_option("#id_category", str(category.pk))
@@ -151,6 +171,7 @@ def test_contributor_writes_editor_approves_public_reads(live_server, page, tmp_
     assert "<ul>" in post.body and LINK_URL in post.body
     assert post.unit.photos.get().kind == PhotoKind.INLINE
     assert post.unit.photos.get().image.url in post.body
+    assert 'alt="Warga binaan menjahit seragam di bengkel kerja"' in post.body
 
     # Preview, then submit.
     page.get_by_role("link", name="Pratinjau").click()
@@ -395,7 +416,7 @@ def test_editor_fixes_a_word_in_ckeditor_in_the_admin(live_server, page, tmp_pat
     )
     inline = editable.locator("img[src*='/media/photos/']")
     expect(inline).to_have_count(1, timeout=15000)
-    expect(inline).to_have_attribute("alt", re.compile(r"\S"))
+    write_alt_text(page, inline, "Warga binaan memanen cabai di kebun lapas")
     page.screenshot(path="/tmp/admin-editor-image.png", full_page=True)
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -411,6 +432,7 @@ def test_editor_fixes_a_word_in_ckeditor_in_the_admin(live_server, page, tmp_pat
         "<p>Warga binaan menanam cabai di lahan pembinaan.</p>"
     )
     assert photo.image.url in published.body
+    assert 'alt="Warga binaan memanen cabai di kebun lapas"' in published.body
     assert sanitize_body(published.body) == published.body
     revision = PostRevision.objects.get(post=published)
     assert revision.body == "<p>Warga binaan menanam cabai di lahan pesreta.</p>"
