@@ -60,9 +60,9 @@ from news.models import (
     Tag,
 )
 from news.selectors import post_status_counts
-from news.services import EDITABLE_FIELDS
+from news.services import EDITABLE_FIELDS, rights
 from news.services.photos import photo_update
-from news.services.posts import post_can_review, post_recommend, post_republish
+from news.services.posts import post_recommend, post_republish
 from news.templatetags.news_tags import waktu_lengkap
 from news.views import inline_image_upload
 from news.widgets import CKEditor5Widget
@@ -163,14 +163,6 @@ DECISIONS = [
 ]
 DECISIONS_BY_SLUG = {decision.slug: decision for decision in DECISIONS}
 DECISIONS_BY_ACTION = {decision.action: decision for decision in DECISIONS}
-
-
-def _can_decide(user) -> bool:
-    return user.is_active and user.is_editor and user.has_perm("news.moderate_post")
-
-
-def _is_unit_staff(user) -> bool:
-    return getattr(user, "is_unit_staff", False)
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -301,12 +293,12 @@ class PostAdmin(admin.ModelAdmin):
         return selectors.QUEUE_ORDERING
 
     def has_module_permission(self, request):
-        return not _is_unit_staff(request.user) and super().has_module_permission(
+        return rights.can_use_newsroom(request.user) and super().has_module_permission(
             request
         )
 
     def has_view_permission(self, request, obj=None):
-        return not _is_unit_staff(request.user) and super().has_view_permission(
+        return rights.can_use_newsroom(request.user) and super().has_view_permission(
             request, obj
         )
 
@@ -315,14 +307,16 @@ class PostAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_editor and super().has_change_permission(request, obj)
+        return rights.can_edit_in_newsroom(
+            request.user
+        ) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would erase the audit trail: reject or unpublish instead.
         return False
 
     def has_moderate_permission(self, request):
-        return _can_decide(request.user)
+        return rights.can_moderate(request.user)
 
     def view_on_site(self, obj):
         # Only published posts have a public page.
@@ -590,7 +584,7 @@ class PostAdmin(admin.ModelAdmin):
         }
 
     def _decision_links(self, request, post) -> list[dict]:
-        if not _can_decide(request.user):
+        if not rights.can_moderate(request.user):
             return []
         available = services.post_available_actions(post=post, actor=request.user)
         return [
@@ -658,7 +652,7 @@ class PostAdmin(admin.ModelAdmin):
         return post
 
     def decision_view(self, request, object_id, decision):
-        if not _can_decide(request.user):
+        if not rights.can_moderate(request.user):
             raise PermissionDenied
         spec = DECISIONS_BY_SLUG.get(decision)
         if spec is None:
@@ -725,7 +719,7 @@ class PostAdmin(admin.ModelAdmin):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         post = Post.objects.select_related("unit").filter(pk=object_id).first()
-        if post is None or not post_can_review(post=post, actor=request.user):
+        if post is None or not rights.can_review_post(request.user, post):
             raise Http404(_("Berita tidak ditemukan."))
         return render(
             request,
@@ -740,7 +734,7 @@ class PostAdmin(admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """The decision history (PostEvent), not Django's empty LogEntry list."""
         post = self._get_post_or_404(request, object_id)
-        if not post_can_review(post=post, actor=request.user):
+        if not rights.can_review_post(request.user, post):
             raise PermissionDenied
         context = self._page_context(
             request,
@@ -903,7 +897,7 @@ class PostAdmin(admin.ModelAdmin):
     # --- Revisions -----------------------------------------------------------------
 
     def _can_see_revisions(self, request) -> bool:
-        return request.user.has_perm("news.view_postrevision")
+        return rights.can_see_revisions(request.user)
 
     def revisions_view(self, request, object_id):
         post = self._get_post_or_404(request, object_id)
@@ -1088,7 +1082,7 @@ class PhotoAdmin(admin.ModelAdmin):
         return False
 
     def has_remove_permission(self, request):
-        return request.user.is_editor and request.user.has_perm("news.delete_photo")
+        return rights.can_remove_photos_in_newsroom(request.user)
 
     @admin.display(description=_("foto"))
     def thumbnail(self, obj):

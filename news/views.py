@@ -25,8 +25,9 @@ from news.forms import (
     PostForm,
 )
 from news.models import Category, PhotoKind, Post, PostStatus, Tag
+from news.services import rights
 from portal.views import too_many_requests
-from units.models import Role, Unit
+from units.models import Unit
 
 PAGE_SIZE = 12
 DASHBOARD_PAGE_SIZE = 25
@@ -58,7 +59,7 @@ def unit_staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_unit_staff:
+        if not rights.can_use_contributor_area(request.user):
             if request.user.is_staff and request.method == "GET":
                 return redirect("admin:index")
             raise PermissionDenied
@@ -225,7 +226,9 @@ def dashboard(request):
             "total": sum(counts.values()),
             "zone": unit.time_zone,
             "waiting_for_head": (
-                counts[PostStatus.HEAD_REVIEW] if request.user.role == Role.HEAD else 0
+                counts[PostStatus.HEAD_REVIEW]
+                if rights.is_unit_head(request.user)
+                else 0
             ),
         },
     )
@@ -274,8 +277,15 @@ def post_detail(request, pk: int):
 
 
 @require_safe
-@unit_staff_required
+@login_required
 def post_preview(request, pk: int):
+    if not rights.can_use_contributor_area(request.user):
+        # Editors and regional reviewers meet this link too (pasted from the
+        # unit's page or a mail): their preview is the newsroom's, which
+        # checks the region itself (404 for a reviewer of another region).
+        if request.user.is_staff and rights.can_use_newsroom(request.user):
+            return redirect("admin:news_post_preview", pk)
+        raise PermissionDenied
     post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
     return render(
         request,
@@ -336,7 +346,7 @@ def post_withdraw(request, pk: int):
 
 
 def _head_only(request):
-    if request.user.role != Role.HEAD:
+    if not rights.is_unit_head(request.user):
         raise PermissionDenied
 
 
@@ -549,7 +559,7 @@ def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
 def upload_image(request):
     """CKEditor's SimpleUploadAdapter endpoint for unit staff."""
     user = request.user
-    if not user.is_authenticated or not user.is_unit_staff:
+    if not rights.can_use_contributor_area(user):
         return _upload_error(_("Silakan masuk sebagai humas UPT."), 403)
     return inline_image_upload(request, unit=user.unit)
 

@@ -37,11 +37,10 @@ from django.utils.translation import gettext_lazy as _
 from news import selectors
 from news.models import Photo, PhotoKind, PhotoStatus, Post, PostAction, Rendition
 from news.sanitize import clean_single_line
-from news.services.posts import (
-    EDITABLE_BY_UNIT,
-    MSG_LOCKED,
+from news.services.rights import (
     MSG_NOT_ALLOWED,
-    _require_active,
+    is_editor,
+    rights_require_photo,
 )
 from portal import enqueue as queue
 from units.models import Unit, User
@@ -64,23 +63,6 @@ ORPHAN_MAX_BATCHES = 5
 
 
 # --- Upload and delete ---------------------------------------------------------
-
-
-def _require_photo_rights(actor: User, unit_id: int, post: Post | None) -> None:
-    """Who may add or remove a unit's photo (of `post`, when it has one).
-
-    Editors: any unit's photos, on a post in any status, as post_update lets
-    them change its text at any time (the newsroom's CKEditor adds inline
-    images to submitted and published posts). Unit staff: their own unit's
-    only, and on a post only while the text is theirs (EDITABLE_BY_UNIT).
-    """
-    _require_active(actor)
-    if actor.is_editor:
-        return
-    if not (actor.is_unit_staff and actor.unit_id == unit_id):
-        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
-    if post is not None and post.status not in EDITABLE_BY_UNIT:
-        raise ValidationError(MSG_LOCKED, code="not_editable")
 
 
 def photo_upload(
@@ -106,7 +88,7 @@ def photo_upload(
 
     if post is not None and post.unit_id != unit.pk:
         raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
-    _require_photo_rights(actor, unit.pk, post)
+    rights_require_photo(actor, unit_id=unit.pk, post=post)
     if kind not in PhotoKind.values:
         raise ValidationError(_("Jenis foto tidak dikenal."), code="invalid_kind")
     alt_text = clean_single_line(alt_text or "")
@@ -170,7 +152,7 @@ def photo_delete(*, photo: Photo, actor: User) -> None:
     (and its new renditions are deleted with it) before the photo goes.
     """
     post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
-    _require_photo_rights(actor, photo.unit_id, post)
+    rights_require_photo(actor, unit_id=photo.unit_id, post=post)
     locked = Photo.objects.select_for_update().filter(pk=photo.pk).first()
     if locked is None:
         return  # deleted meanwhile: nothing left to do
@@ -197,7 +179,7 @@ def _photo_edit_record(*, photo: Photo, actor: User, comment: str) -> None:
     Unit staff change their own draft's photos freely, as they change its text;
     an editor's change to a unit's photo is audited like an edit of the text.
     """
-    if not (actor.is_editor and photo.post_id):
+    if not (is_editor(actor) and photo.post_id):
         return
     from news.services.posts import _record
 
@@ -222,12 +204,12 @@ def photo_update(
 ) -> list[str]:
     """Change a photo's caption, alt text or credit; returns the changed fields.
 
-    Same rights as upload and delete (_require_photo_rights). An editor's
+    Same rights as upload and delete (rights_require_photo). An editor's
     change is one EDIT event on the post naming each field with its old and
     new text, so the unit sees what the newsroom corrected.
     """
     post = Post.objects.filter(pk=photo.post_id).first() if photo.post_id else None
-    _require_photo_rights(actor, photo.unit_id, post)
+    rights_require_photo(actor, unit_id=photo.unit_id, post=post)
     locked = Photo.objects.select_for_update().get(pk=photo.pk)
     wanted = {"caption": caption, "alt_text": alt_text, "credit": credit}
     changed = []
@@ -695,7 +677,7 @@ def post_photos_attach(
     A new cover replaces the old one only when the attachment says so
     (replace_cover, which the forms ask the user to confirm).
     """
-    _require_photo_rights(actor, post.unit_id, post)
+    rights_require_photo(actor, unit_id=post.unit_id, post=post)
     attached = []
     for attachment in photos:
         if attachment.photo.uploaded_by_id != actor.pk:

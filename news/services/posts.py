@@ -8,15 +8,7 @@ and a mail that fails later can never undo one. The event is also the mail's
 outbox entry (MAILED_ACTIONS, news.services.outbox): nothing is lost when the
 broker is down at commit time.
 
-Who may do what (units.models.Role):
-- unit staff (contributor, head): their own unit's posts only: create, edit
-  while the text is theirs (EDITABLE_BY_UNIT), submit, withdraw;
-- the unit's head: approve or return a submission before it leaves the unit
-  (when the unit requires it);
-- editors and administrators (`user.is_editor`): every editorial decision and
-  edits at any time;
-- regional reviewers: read the posts of their region and, while a post waits
-  for the editors, leave a recommendation (post_recommend); they decide nothing.
+Who may do what is news.services.rights; every service here checks it first.
 
 Withdrawing puts a submission back to DRAFT (not WITHDRAWN): the unit gets its
 text back to edit and may submit it again; the PostEvent records the withdrawal.
@@ -37,7 +29,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from news.models import (
-    EDITABLE_BY_UNIT,
     Category,
     Photo,
     PhotoKind,
@@ -60,9 +51,21 @@ from news.sanitize import (
     sanitize_body,
 )
 from news.services.outbox import on_commit_notify
+from news.services.rights import (
+    can_review_post,
+    is_editor,
+    is_region_reviewer,
+    is_unit_head,
+    is_unit_member,
+    rights_require_active,
+    rights_require_editor,
+    rights_require_post_editable,
+    rights_require_unit_head,
+    rights_require_unit_member,
+)
 from news.services.snapshots import post_snapshot_create, resubmission_check
 from news.signals import post_publication_changed
-from units.models import Role, Unit, User
+from units.models import Unit, User
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +131,6 @@ _PHOTO_NAME = re.compile(
     r"(?:^|/)(photos/([0-9a-f]{2})/\2[0-9a-f]{30}\.[a-z0-9]{1,5})$"
 )
 
-MSG_NOT_ALLOWED = _("Anda tidak berwenang melakukan tindakan ini pada berita ini.")
-MSG_NOT_EDITOR = _("Hanya editor Ditjenpas yang dapat memutuskan berita.")
-MSG_NOT_HEAD = _("Hanya kepala UPT pemilik berita yang dapat melakukan ini.")
-MSG_INACTIVE = _("Akun Anda tidak aktif.")
 MSG_ALREADY_DECIDED = _(
     "Berita ini sudah diputuskan atau tidak lagi menunggu keputusan redaksi "
     "(status sekarang: %(status)s). Muat ulang halaman untuk melihat keadaan "
@@ -139,10 +138,6 @@ MSG_ALREADY_DECIDED = _(
 )
 MSG_INVALID_TRANSITION = _(
     "Tindakan “%(action)s” tidak dapat dilakukan pada berita berstatus “%(status)s”."
-)
-MSG_LOCKED = _(
-    "Berita sedang ditinjau atau sudah diputuskan sehingga tidak dapat diubah. "
-    "Batalkan pengiriman bila belum diputuskan, atau tunggu permintaan perbaikan."
 )
 MSG_EMPTY_BODY = _(
     "Isi berita kosong setelah dibersihkan dari kode yang tidak diizinkan."
@@ -180,52 +175,9 @@ class SubmissionRateLimited(ValidationError):
     """
 
 
-# --- Who may act -------------------------------------------------------------
-
-
-def _require_active(actor: User) -> None:
-    if not actor.is_active:
-        raise ValidationError(MSG_INACTIVE, code="permission_denied")
-
-
-def _is_unit_member(actor: User, unit_id: int) -> bool:
-    return actor.is_unit_staff and actor.unit_id == unit_id
-
-
-def _require_unit_member(actor: User, post: Post) -> None:
-    _require_active(actor)
-    if not _is_unit_member(actor, post.unit_id):
-        raise ValidationError(MSG_NOT_ALLOWED, code="permission_denied")
-
-
-def _require_unit_head(actor: User, post: Post) -> None:
-    _require_active(actor)
-    if not (_is_unit_member(actor, post.unit_id) and actor.role == Role.HEAD):
-        raise ValidationError(MSG_NOT_HEAD, code="permission_denied")
-
-
-def _require_editor(actor: User) -> None:
-    _require_active(actor)
-    if not actor.is_editor:
-        raise ValidationError(MSG_NOT_EDITOR, code="permission_denied")
-
-
-def _is_region_reviewer(actor: User, post: Post) -> bool:
-    return (
-        actor.role == Role.REVIEWER
-        and actor.region_id is not None
-        and actor.region_id == post.unit.region_id
-    )
-
-
 def post_can_review(*, post: Post, actor: User) -> bool:
-    """May `actor` read this post in the newsroom (its page, photos, preview)?
-
-    Editors read every post; a regional reviewer those of their region's units.
-    """
-    if not actor.is_active:
-        return False
-    return actor.is_editor or _is_region_reviewer(actor, post)
+    """May `actor` read this post in the newsroom? (news.services.rights)"""
+    return can_review_post(actor, post)
 
 
 # --- Transitions -------------------------------------------------------------
@@ -258,7 +210,7 @@ def post_available_actions(*, post: Post, actor: User) -> list[str]:
     if not actor.is_active:
         return []
     available = []
-    if actor.is_editor:
+    if is_editor(actor):
         for action in (
             PostAction.APPROVE,
             PostAction.SCHEDULE,
@@ -274,14 +226,14 @@ def post_available_actions(*, post: Post, actor: User) -> list[str]:
             available.append(PostAction.UNFEATURE)
         if post.status in TRANSITIONS[PostAction.REPUBLISH]:
             available.append(PostAction.REPUBLISH)
-    elif _is_region_reviewer(actor, post):
+    elif is_region_reviewer(actor, post):
         if post.status in TRANSITIONS[PostAction.RECOMMEND]:
             available.append(PostAction.RECOMMEND)
-    elif _is_unit_member(actor, post.unit_id):
+    elif is_unit_member(actor, post.unit_id):
         for action in (PostAction.SUBMIT, PostAction.WITHDRAW):
             if post.status in TRANSITIONS[action]:
                 available.append(action)
-        if actor.role == Role.HEAD and post.status == S.HEAD_REVIEW:
+        if is_unit_head(actor) and post.status == S.HEAD_REVIEW:
             available += [PostAction.HEAD_APPROVE, PostAction.HEAD_RETURN]
     return available
 
@@ -468,7 +420,7 @@ def post_create(
 
     The unit's inline photos the body shows become the post's.
     """
-    _require_active(author)
+    rights_require_active(author)
     if not author.is_unit_staff or author.unit_id is None:
         raise ValidationError(MSG_NO_UNIT, code="permission_denied")
     fields = _clean_fields(
@@ -523,12 +475,11 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError("post_update() got unexpected fields: %s" % sorted(unknown))
-    _require_active(actor)
-    if not actor.is_editor:
-        _require_unit_member(actor, post)
+    rights_require_active(actor)
+    if not is_editor(actor):
+        rights_require_unit_member(actor, post)
     post = _lock(post)
-    if not actor.is_editor and post.status not in EDITABLE_BY_UNIT:
-        raise ValidationError(MSG_LOCKED, code="not_editable")
+    rights_require_post_editable(actor, post)
 
     cleaned = _clean_fields(fields)
     tags = cleaned.pop("tags", None)
@@ -542,7 +493,7 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
         return post
 
     text_changed = any(name in changed for name in ("title", "lead", "body"))
-    if actor.is_editor and post.status == S.PUBLISHED and text_changed:
+    if is_editor(actor) and post.status == S.PUBLISHED and text_changed:
         PostRevision.objects.create(
             post=post, editor=actor, title=post.title, lead=post.lead, body=post.body
         )
@@ -553,7 +504,7 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
         _inline_photos_link(post)
     if new_tags is not None:
         post.tags.set(new_tags)
-    if actor.is_editor:
+    if is_editor(actor):
         labels = [str(Post._meta.get_field(name).verbose_name) for name in changed]
         _record(
             post=post,
@@ -579,7 +530,7 @@ def post_submit(*, post: Post, actor: User, note: str = "") -> Post:
     changes nothing must carry one. Every submission keeps a snapshot of what
     was sent (news.services.snapshots).
     """
-    _require_unit_member(actor, post)
+    rights_require_unit_member(actor, post)
     note = clean_multiline(note or "")
     if len(note) > COMMENT_MAX_LENGTH:
         raise ValidationError(
@@ -607,7 +558,7 @@ def post_submit(*, post: Post, actor: User, note: str = "") -> Post:
         )
 
     from_status = post.status
-    needs_head = unit.requires_head_approval and actor.role != Role.HEAD
+    needs_head = unit.requires_head_approval and not is_unit_head(actor)
     post.status = S.HEAD_REVIEW if needs_head else S.SUBMITTED
     post.submitted_at = now
     _save(post, update_fields=["status", "submitted_at"])
@@ -626,7 +577,7 @@ def post_submit(*, post: Post, actor: User, note: str = "") -> Post:
 @transaction.atomic
 def post_head_approve(*, post: Post, actor: User) -> Post:
     """The unit's head lets the submission go on to the editors."""
-    _require_unit_head(actor, post)
+    rights_require_unit_head(actor, post)
     post = _lock(post)
     _transition_check(post, PostAction.HEAD_APPROVE)
     from_status = post.status
@@ -644,7 +595,7 @@ def post_head_approve(*, post: Post, actor: User) -> Post:
 @transaction.atomic
 def post_head_return(*, post: Post, actor: User, comment: str) -> Post:
     """The unit's head sends the text back to its writers with a comment."""
-    _require_unit_head(actor, post)
+    rights_require_unit_head(actor, post)
     comment = _required_text(comment, message=MSG_COMMENT_REQUIRED, code="required")
     post = _lock(post)
     _transition_check(post, PostAction.HEAD_RETURN)
@@ -665,7 +616,7 @@ def post_head_return(*, post: Post, actor: User, comment: str) -> Post:
 @transaction.atomic
 def post_withdraw(*, post: Post, actor: User) -> Post:
     """Take back a submission nobody has decided yet: it becomes a draft again."""
-    _require_unit_member(actor, post)
+    rights_require_unit_member(actor, post)
     post = _lock(post)
     _transition_check(post, PostAction.WITHDRAW)
     from_status = post.status
@@ -684,7 +635,7 @@ def post_approve(
     *, post: Post, actor: User, publish_at: datetime | None = None
 ) -> Post:
     """Publish a submission now, or schedule it when publish_at is in the future."""
-    _require_editor(actor)
+    rights_require_editor(actor)
     now = timezone.now()
     if publish_at is not None and publish_at <= now:
         raise ValidationError(
@@ -710,7 +661,7 @@ def post_approve(
 @transaction.atomic
 def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
     """Send a submission back to the unit; the comment says what to change."""
-    _require_editor(actor)
+    rights_require_editor(actor)
     comment = _required_text(comment, message=MSG_COMMENT_REQUIRED, code="required")
     post = _lock(post)
     _transition_check(post, PostAction.REQUEST_CHANGES)
@@ -734,7 +685,7 @@ def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
 @transaction.atomic
 def post_reject(*, post: Post, actor: User, reason: str) -> Post:
     """Refuse a submission for good, saying why."""
-    _require_editor(actor)
+    rights_require_editor(actor)
     reason = _required_text(reason, message=MSG_REASON_REQUIRED, code="required")
     post = _lock(post)
     _transition_check(post, PostAction.REJECT)
@@ -754,7 +705,7 @@ def post_reject(*, post: Post, actor: User, reason: str) -> Post:
 @transaction.atomic
 def post_unpublish(*, post: Post, actor: User, reason: str) -> Post:
     """Take a published (or scheduled) post off the site, saying why."""
-    _require_editor(actor)
+    rights_require_editor(actor)
     reason = _required_text(reason, message=MSG_REASON_REQUIRED, code="required")
     post = _lock(post)
     _transition_check(post, PostAction.UNPUBLISH)
@@ -781,7 +732,7 @@ def post_republish(*, post: Post, actor: User) -> Post:
     It keeps its first publication time (its place among the news); one
     taken off before its scheduled time is published now.
     """
-    _require_editor(actor)
+    rights_require_editor(actor)
     post = _lock(post)
     _transition_check(post, PostAction.REPUBLISH)
     from_status = post.status
@@ -804,9 +755,9 @@ def post_recommend(
     editors. Every recommendation is kept; the latest one is the one shown.
     The status does not change; the RECOMMEND event puts it in the history.
     """
-    _require_active(actor)
+    rights_require_active(actor)
     post = _lock(post)
-    if not _is_region_reviewer(actor, post):
+    if not is_region_reviewer(actor, post):
         raise ValidationError(MSG_NOT_REGION_REVIEWER, code="permission_denied")
     if recommendation not in Recommendation.values:
         raise ValidationError(
@@ -846,7 +797,7 @@ def post_set_featured(*, post: Post, actor: User, featured: bool) -> Post:
 
     Asking for what already is changes nothing and records nothing.
     """
-    _require_editor(actor)
+    rights_require_editor(actor)
     post = _lock(post)
     if post.is_featured == featured:
         return post
@@ -914,7 +865,7 @@ def post_copy_to_draft(*, post: Post, actor: User) -> Post:
     """
     from news.services.photos import photo_copy, photo_files_discard
 
-    _require_unit_member(actor, post)
+    rights_require_unit_member(actor, post)
     copies = []
     try:
         with transaction.atomic():
