@@ -381,8 +381,10 @@ class Photo(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
+    # Blank: the uploader's account may be deleted (SET_NULL), and the photo
+    # must still pass full_clean when someone edits its caption later.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     kind = models.CharField(
         _("jenis"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.GALLERY
