@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,7 @@ from news.forms import (
 )
 from news.models import Category, PhotoKind, Post, PostStatus, Tag
 from news.services import rights
+from news.uploads import inline_image_upload, upload_error
 from portal.views import too_many_requests
 from units.models import Unit
 
@@ -525,42 +525,12 @@ def post_copy(request, pk: int):
     return redirect("news:edit", pk=copy.pk)
 
 
-def _upload_error(message, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"message": str(message)}}, status=status)
-
-
-def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
-    """Store CKEditor's upload as an inline photo; JSON in CKEditor's shape.
-
-    Shared by the contributors' endpoint below and the newsroom's (admin)
-    one; news.services.photo_upload decides who may add a photo where.
-    """
-    upload = request.FILES.get("upload")
-    if upload is None:
-        return _upload_error(_("Tidak ada berkas gambar yang dikirim."), 400)
-    try:
-        photo = services.photo_upload(
-            unit=unit,
-            actor=request.user,
-            file=upload,
-            kind=PhotoKind.INLINE,
-            alt_text=str(selectors.INLINE_ALT_TEXT),
-            post=post,
-        )
-    except ValidationError as exc:
-        return _upload_error(" ".join(exc.messages), 400)
-    # editor.js no longer copies "alt" into the body: the writer describes the
-    # image with the text-alternative button, and the post page warns while an
-    # image has none (selectors.inline_images_without_alt).
-    return JsonResponse({"url": photo.image.url, "alt": photo.alt_text})
-
-
 @require_POST
 def upload_image(request):
     """CKEditor's SimpleUploadAdapter endpoint for unit staff."""
     user = request.user
     if not rights.can_use_contributor_area(user):
-        return _upload_error(_("Silakan masuk sebagai humas UPT."), 403)
+        return upload_error(_("Silakan masuk sebagai humas UPT."), 403)
     return inline_image_upload(request, unit=user.unit)
 
 

@@ -1,0 +1,7 @@
+"""The newsroom in the Django admin, one module per kind of page.
+
+Importing the modules registers their ModelAdmins (Django's autodiscover
+imports this package).
+"""
+
+from news.admin import photos, posts, taxonomy  # noqa: F401
