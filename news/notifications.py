@@ -169,15 +169,34 @@ def _decision_messages(event: PostEvent) -> list[EmailMessage]:
     ]
 
 
+def _submit_event(event: PostEvent) -> PostEvent | None:
+    """The SUBMIT event behind `event`: itself, or the one the head approved."""
+    if event.action == PostAction.SUBMIT:
+        return event
+    return (
+        PostEvent.objects.filter(
+            post_id=event.post_id, action=PostAction.SUBMIT, pk__lt=event.pk
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def _submission_messages(event: PostEvent) -> list[EmailMessage]:
     post = event.post
     if post.status != PostStatus.SUBMITTED:
         # Withdrawn or already decided before the mail left: nothing to say.
         return []
+    submit = _submit_event(event)
     context = {
         "post": post,
         "author_name": _name(post.author),
         "admin_url": _url("admin:news_post_change", object_id=post.pk),
+        # The unit's word to the editors (its answer to a request for changes).
+        "unit_note": submit.comment if submit else "",
+        "resubmission": bool(
+            submit and submit.from_status == PostStatus.CHANGES_REQUESTED
+        ),
     }
     subject = _("Kiriman baru dari %(unit)s: %(title)s") % {
         "unit": post.unit.name,
