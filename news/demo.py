@@ -28,7 +28,7 @@ from django.utils.html import escape
 from news import services
 from news.demo_photos import demo_photo
 from news.models import Category, PhotoKind, Post, PostAction, PostEvent, PostStatus
-from news.services.posts import post_recommend
+from news.services.decisions import post_recommend
 from units.models import Role, Unit, User
 from units.names import normalize_unit_name
 from units.services import user_set_role

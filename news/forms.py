@@ -200,7 +200,7 @@ class OptionalPhotoForm(PhotoForm):
     """A photo slot inside the post form: empty is fine, half-filled is not.
 
     `staged` carries the signed reference to a photo this slot already
-    uploaded in a failed try (news.services.photos.photo_stage); the view
+    uploaded in a failed try (news.services.staging.photo_stage); the view
     checks it through the service and sets it again when it re-renders.
     """
 

@@ -37,7 +37,7 @@ def rendition_deleted(sender, instance, using, **kwargs) -> None:
     delete_file_on_commit(instance.file, using=using)
 
 
-# Sent by news.services.posts when a post is published (now or on schedule) or
+# Sent by news.services.decisions when a post is published (now or on schedule) or
 # unpublished, inside the transaction, with unit_id: the awards app recomputes
 # that unit's statistics once the decision is committed.
 post_publication_changed = Signal()

@@ -5,7 +5,7 @@ saved when the task is sent, so failing the request (or the task that made
 the write) would only hide that it succeeded. A failed send is logged and
 `enqueue` returns False; each caller has a periodic job that finds what was
 never queued (the mail outbox in news.services.outbox, the rendition sweeper
-in news.services.photos) and queues it again.
+in news.services.renditions) and queues it again.
 
 Tests replace `portal.enqueue.enqueue` to record what would be sent:
 `enqueue_on_commit` looks it up when the transaction commits.

@@ -23,7 +23,7 @@ from news.models import (
     Recommendation,
     ReviewRecommendation,
 )
-from news.services.posts import post_recommend, post_republish
+from news.services.decisions import post_recommend, post_republish
 from tests.factories import (
     EditorFactory,
     PostFactory,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from news import notifications, services
 from news.models import Post, PostAction, PostEvent, PostStatus
-from news.services import posts
+from news.services import workflow
 from tests.factories import (
     CategoryFactory,
     EditorFactory,
@@ -39,14 +39,14 @@ def no_broker(monkeypatch):
 
 @pytest.fixture
 def slow_check(monkeypatch):
-    # Patched where it is used: the post services' own module.
-    original = posts._transition_check
+    # Patched on its module: the actions call it as workflow.transition_check.
+    original = workflow.transition_check
 
     def check_then_wait(post, action):
         original(post, action)
         time.sleep(0.3)
 
-    monkeypatch.setattr(posts, "_transition_check", check_then_wait)
+    monkeypatch.setattr(workflow, "transition_check", check_then_wait)
 
 
 @pytest.fixture

@@ -216,7 +216,7 @@ def test_staged_reference_is_bound_to_user_and_expires(
     with pytest.raises(ValidationError):
         services.photo_staged_get(token=token, actor=colleague)
     monkeypatch.setattr(
-        "news.services.photos.STAGED_MAX_AGE", datetime.timedelta(seconds=-1)
+        "news.services.staging.STAGED_MAX_AGE", datetime.timedelta(seconds=-1)
     )
     with pytest.raises(ValidationError):
         services.photo_staged_get(token=token, actor=contributor)
