@@ -39,7 +39,7 @@ from news.models import (
     PostEvent,
 )
 from news.services import rights
-from news.services.posts import post_republish
+from news.services.decisions import post_republish
 from news.templatetags.news_tags import waktu_lengkap
 
 

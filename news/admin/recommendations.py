@@ -11,7 +11,7 @@ from news import services
 from news.admin.common import messages_of
 from news.admin.forms import RecommendationForm
 from news.models import PostAction
-from news.services.posts import post_recommend
+from news.services.decisions import post_recommend
 
 
 class RecommendationViewsMixin:
