@@ -1,5 +1,8 @@
 """End-to-end rendition throughput: the real stack against the bare references.
 
+Over 400 lines on purpose: a standalone script, run by hand, whose setup,
+references and report are read together from top to bottom.
+
 Run: .venv/bin/python benchmarks/rendition_throughput.py [--quick] [--photos N]
 
 benchmarks/renditions.py times the bare function; this script times what

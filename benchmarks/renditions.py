@@ -1,5 +1,8 @@
 """Benchmark the photo rendition pipeline (imaging.make_renditions).
 
+Over 400 lines on purpose: a standalone script, run by hand, whose setup,
+references and report are read together from top to bottom.
+
 Run: .venv/bin/python benchmarks/renditions.py [--quick] [--rounds N]
 
 Compares, on generated photos (no database, no Django settings needed):

@@ -1,5 +1,8 @@
 """Search latency on 200,000 posts: the real selector against the obvious plan.
 
+Over 400 lines on purpose: a standalone script, run by hand, whose setup,
+references and report are read together from top to bottom.
+
 Run: .venv/bin/python benchmarks/search.py [--posts N] [--rounds R] [--keep]
 
 1. Setup. Its own database (``portal_bench_search`` on 127.0.0.1, dropped

@@ -1,5 +1,8 @@
 """Readable, word-level differences between two versions of a post.
 
+Over 400 lines on purpose: one concern (a readable diff), split only into
+small pure functions that make sense only together.
+
 Pure functions, no queries: news.selectors picks the versions (two
 submission snapshots, or a PostRevision and what followed it) and the admin
 templates show the result.

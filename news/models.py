@@ -1,3 +1,9 @@
+"""The news domain's models: posts, their events, revisions, photos and taxonomy.
+
+Over 400 lines on purpose: Django finds an app's models in one module, and
+these models share their choices and constraints.
+"""
+
 import uuid
 
 from django.conf import settings
