@@ -29,7 +29,7 @@ from tests.factories import (
     ReviewerFactory,
     UserFactory,
 )
-from tests.news.test_sanitize import PAYLOADS, problems_in
+from tests.news.xss import PAYLOADS, problems_in
 from units.models import Role
 
 S = PostStatus
