@@ -42,11 +42,6 @@ def contributor(unit):
 
 
 @pytest.fixture
-def editor():
-    return EditorFactory()
-
-
-@pytest.fixture
 def post(contributor):
     post = services.post_create(
         author=contributor,

@@ -57,11 +57,6 @@ def head(unit):
 
 
 @pytest.fixture
-def editor():
-    return EditorFactory()
-
-
-@pytest.fixture
 def category():
     return CategoryFactory(name="Kegiatan", slug="kegiatan")
 

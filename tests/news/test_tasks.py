@@ -43,11 +43,6 @@ def author():
     return UserFactory(unit=UnitFactory(region=RegionFactory()), first_name="Sari")
 
 
-@pytest.fixture
-def category():
-    return CategoryFactory()
-
-
 class FlakyBackend(LocmemBackend):
     """Fails the first `failures` sends as an SMTP server would, then delivers."""
 
