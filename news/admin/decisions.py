@@ -307,7 +307,9 @@ class PostEventInline(admin.TabularInline):
     """The audit trail, newest first; nobody edits history."""
 
     model = PostEvent
-    fields = ("time_wib", "actor", "action", "from_status", "to_status", "comment")
+    # Below 768 px each event is a labelled card rather than a table row.
+    template = "admin/news/post/events_inline.html"
+    fields = ("time_wib", "actor_name", "action", "from_status", "to_status", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -320,6 +322,14 @@ class PostEventInline(admin.TabularInline):
     @admin.display(description=_("waktu"))
     def time_wib(self, obj):
         return waktu_lengkap(obj.created_at)
+
+    @admin.display(description=_("oleh"))
+    def actor_name(self, obj):
+        # As on the history page: the name people know, and no link that a
+        # reviewer could not follow.
+        if obj.actor is None:
+            return _("Sistem (jadwal)")
+        return obj.actor.get_full_name() or obj.actor.username
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -15,7 +15,13 @@ from news.models import (
 from tests.factories import (
     EditorFactory,
 )
-from tests.news.admin_pages import change_url, decide_url, make_post, texts
+from tests.news.admin_pages import (
+    change_form_data,
+    change_url,
+    decide_url,
+    make_post,
+    texts,
+)
 
 S = PostStatus
 pytestmark = pytest.mark.django_db
@@ -154,6 +160,57 @@ def test_unavailable_decision_page_redirects(editor_client, author, category):
     response = editor_client.get(decide_url(draft, "setujui"))
     assert response.status_code == 302
     assert editor_client.get(decide_url(draft, "tidak-ada")).status_code == 404
+
+
+# --- The history inline on the decision page -------------------------------------
+
+
+def _history_inline(content: str) -> str:
+    start = content.index('id="events-group"')
+    return content[start : content.index("</table>", start)]
+
+
+def test_history_inline_names_people_as_the_history_page_does(
+    editor_client, submitted, author, editor
+):
+    author.first_name, author.last_name = "Siti", "Aminah"
+    author.save()
+    editor.first_name, editor.last_name = "", ""
+    editor.save()
+    PostEvent.objects.create(
+        post=submitted,
+        actor=author,
+        action=PostAction.SUBMIT,
+        from_status=S.DRAFT,
+        to_status=S.SUBMITTED,
+    )
+    PostEvent.objects.create(
+        post=submitted, actor=editor, action=PostAction.EDIT, comment="Judul dirapikan."
+    )
+    PostEvent.objects.create(post=submitted, actor=None, action=PostAction.EDIT)
+
+    history = _history_inline(editor_client.get(change_url(submitted)).content.decode())
+
+    assert "Siti Aminah" in history
+    assert editor.username in history  # no full name: the username
+    assert "Sistem (jadwal)" in history
+    # Names only, no links to user accounts a reviewer could not open.
+    assert "<a " not in history
+    # Each cell carries its label, for the cards on a phone.
+    assert 'class="news-events-label">Oleh</span>' in history
+
+
+def test_change_form_still_saves_with_history_rows(editor_client, submitted, author):
+    PostEvent.objects.create(
+        post=submitted, actor=author, action=PostAction.SUBMIT, to_status=S.SUBMITTED
+    )
+    data = change_form_data(editor_client, submitted, title="Judul baru")
+
+    response = editor_client.post(change_url(submitted), data)
+
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.title == "Judul baru"
 
 
 # --- Bulk actions ------------------------------------------------------------------
