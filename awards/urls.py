@@ -5,7 +5,6 @@ from awards import views
 app_name = "awards"
 
 urlpatterns = [
-    path("penghargaan/", views.public_awards, name="public"),
     path("kontributor/penghargaan/", views.contributor_dashboard, name="dashboard"),
     path("kontributor/penghargaan/media-sosial/", views.social_media, name="social"),
     path("kontributor/penghargaan/insiden/", views.incidents, name="incidents"),

@@ -1,4 +1,4 @@
-"""Awards pages: the public winners page and the contributor area.
+"""Awards pages of the contributor area (the public winners page is public.views).
 
 Contributor pages are for unit staff (news.views.unit_staff_required) and
 scoped to the user's own unit: every object is loaded through the unit.
@@ -31,15 +31,6 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-@require_safe
-def public_awards(request):
-    return render(
-        request,
-        "awards/public_awards.html",
-        {"periods": selectors.winners_by_period()},
-    )
 
 
 @unit_staff_required

@@ -35,7 +35,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("news:category", kwargs={"slug": self.slug})
+        return reverse("public:category", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
@@ -51,7 +51,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("news:tag", kwargs={"slug": self.slug})
+        return reverse("public:tag", kwargs={"slug": self.slug})
 
 
 class PostStatus(models.TextChoices):
@@ -180,7 +180,7 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:detail", kwargs={"slug": self.slug})
+        return reverse("public:article", kwargs={"slug": self.slug})
 
     @property
     def is_editable_by_unit(self) -> bool:

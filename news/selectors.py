@@ -298,7 +298,7 @@ def photos_orphaned_inline(
     """Ids of unattached photos no post took `older_than` after upload.
 
     CKEditor's inline images and the cover or gallery photos staged by a post
-    form that was never saved (news.services.photos.photo_stage): every photo
+    form that was never saved (news.services.staging.photo_stage): every photo
     with post=None. Oldest first, at most `limit`. The rows are locked,
     skipping those a post's save is attaching right now (or another sweep
     holds): evaluate inside a transaction (news.services.photo_orphans_delete
@@ -337,97 +337,6 @@ def inline_images_without_alt(*, body: str) -> int:
     parser.close()
     placeholders = {"gambar dalam berita", str(INLINE_ALT_TEXT).casefold()}
     return sum(1 for alt in parser.alts if not alt or alt.casefold() in placeholders)
-
-
-# --- Feeds and sitemaps (public app) ---------------------------------------------
-
-
-def post_list_for_feed(
-    *, unit=None, region=None, category=None, limit: int = 20
-) -> list[Post]:
-    """The newest published posts of a feed, with their tags and cover.
-
-    Five queries whatever `limit` is: posts (with unit, region, category),
-    covers, cover renditions, tags.
-    """
-    posts = post_list_published(unit=unit, region=region, category=category)
-    return list(posts.prefetch_related("tags")[:limit])
-
-
-def post_list_for_news_sitemap(
-    *, hours: int = 48, limit: int = 1000, now: datetime | None = None
-) -> QuerySet[Post]:
-    """Published posts of the last `hours`, newest first, at most `limit`."""
-    since = (now or timezone.now()) - timedelta(hours=hours)
-    return (
-        Post.objects.published()
-        .filter(published_at__gte=since)
-        .only("slug", "title", "published_at", "updated_at")
-        .order_by("-published_at", "-id")[:limit]
-    )
-
-
-def post_list_for_sitemap() -> QuerySet[Post]:
-    """Every published post, newest first, with only what a sitemap needs."""
-    return (
-        Post.objects.published()
-        .only("slug", "published_at", "updated_at")
-        .order_by("-published_at", "-id")
-    )
-
-
-def _with_latest_post(queryset: QuerySet, path: str) -> QuerySet:
-    """Rows that have a published post, each with `latest_post_at`."""
-    from django.db.models import Max
-
-    published = {"%s__status" % path: PostStatus.PUBLISHED}
-    return (
-        queryset.filter(**published)
-        .annotate(latest_post_at=Max("%s__updated_at" % path))
-        .order_by("-latest_post_at", "pk")
-    )
-
-
-def unit_list_with_published_posts() -> QuerySet:
-    from units.models import Unit
-
-    return _with_latest_post(Unit.objects.all(), "posts")
-
-
-def region_list_with_published_posts() -> QuerySet:
-    from units.models import Region
-
-    return _with_latest_post(Region.objects.all(), "units__posts")
-
-
-def category_list_with_published_posts() -> QuerySet:
-    from news.models import Category
-
-    return _with_latest_post(Category.objects.all(), "posts")
-
-
-def tag_list_with_published_posts() -> QuerySet:
-    from news.models import Tag
-
-    return _with_latest_post(Tag.objects.all(), "posts")
-
-
-def unit_get_by_slug(*, slug: str):
-    from units.models import Unit
-
-    return get_object_or_404(Unit.objects.select_related("region"), slug=slug)
-
-
-def region_get_by_slug(*, slug: str):
-    from units.models import Region
-
-    return get_object_or_404(Region, slug=slug)
-
-
-def category_get_by_slug(*, slug: str):
-    from news.models import Category
-
-    return get_object_or_404(Category, slug=slug)
 
 
 # --- What changed: resubmissions and editors' revisions ------------------------
@@ -526,3 +435,107 @@ def post_revision_comparison(
     after = _revision_text(newer or post)
     diff = diffing.revision_diff(_revision_text(revision), after)
     return RevisionComparison(revision=revision, newer=newer, diff=diff)
+
+
+# --- Feeds and sitemaps (public app) ---------------------------------------------
+
+
+def post_list_for_feed(
+    *, unit=None, region=None, category=None, limit: int = 20
+) -> list[Post]:
+    """The newest published posts of a feed, with their tags and cover.
+
+    Five queries whatever `limit` is: posts (with unit, region, category),
+    covers, cover renditions, tags.
+    """
+    posts = post_list_published(unit=unit, region=region, category=category)
+    return list(posts.prefetch_related("tags")[:limit])
+
+
+def post_list_for_news_sitemap(
+    *, hours: int = 48, limit: int = 1000, now: datetime | None = None
+) -> QuerySet[Post]:
+    """Published posts of the last `hours`, newest first, at most `limit`."""
+    since = (now or timezone.now()) - timedelta(hours=hours)
+    return (
+        Post.objects.published()
+        .filter(published_at__gte=since)
+        .only("slug", "title", "published_at", "updated_at")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def post_list_for_sitemap() -> QuerySet[Post]:
+    """Every published post, newest first, with only what a sitemap needs."""
+    return (
+        Post.objects.published()
+        .only("slug", "published_at", "updated_at")
+        .order_by("-published_at", "-id")
+    )
+
+
+def _with_latest_post(queryset: QuerySet, path: str) -> QuerySet:
+    """Rows that have a published post, each with `latest_post_at`."""
+    from django.db.models import Max
+
+    published = {"%s__status" % path: PostStatus.PUBLISHED}
+    return (
+        queryset.filter(**published)
+        .annotate(latest_post_at=Max("%s__updated_at" % path))
+        .order_by("-latest_post_at", "pk")
+    )
+
+
+def unit_list_with_published_posts() -> QuerySet:
+    from units.models import Unit
+
+    return _with_latest_post(Unit.objects.all(), "posts")
+
+
+def region_list_with_published_posts() -> QuerySet:
+    from units.models import Region
+
+    return _with_latest_post(Region.objects.all(), "units__posts")
+
+
+def category_list_with_published_posts() -> QuerySet:
+    from news.models import Category
+
+    return _with_latest_post(Category.objects.all(), "posts")
+
+
+def tag_list_with_published_posts() -> QuerySet:
+    from news.models import Tag
+
+    return _with_latest_post(Tag.objects.all(), "posts")
+
+
+def unit_get_by_slug(*, slug: str):
+    from units.models import Unit
+
+    return get_object_or_404(Unit.objects.select_related("region"), slug=slug)
+
+
+def region_get_by_slug(*, slug: str):
+    from units.models import Region
+
+    return get_object_or_404(Region, slug=slug)
+
+
+def category_get_by_slug(*, slug: str):
+    from news.models import Category
+
+    return get_object_or_404(Category, slug=slug)
+
+
+def tag_get_by_slug(*, slug: str):
+    from news.models import Tag
+
+    return get_object_or_404(Tag, slug=slug)
+
+
+def category_list() -> QuerySet:
+    """Every category in its set order (the home page's chips)."""
+    from news.models import Category
+
+    return Category.objects.all()

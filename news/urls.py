@@ -5,7 +5,7 @@ from news import views
 app_name = "news"
 
 urlpatterns = [
-    # Unit contributors (and heads of unit).
+    # Unit contributors (and heads of unit); the reader's site is public.urls.
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/berita/baru/", views.post_create, name="create"),
     path("dasbor/berita/<int:pk>/", views.post_detail, name="post"),
@@ -36,9 +36,4 @@ urlpatterns = [
     ),
     path("dasbor/berita/<int:pk>/salin/", views.post_copy, name="copy"),
     path("dasbor/unggah-gambar/", views.upload_image, name="upload_image"),
-    # Public site.
-    path("berita/<slug:slug>/", views.article, name="detail"),
-    path("upt/<slug:slug>/", views.unit_posts, name="unit"),
-    path("kategori/<slug:slug>/", views.category_posts, name="category"),
-    path("tag/<slug:slug>/", views.tag_posts, name="tag"),
 ]

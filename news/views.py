@@ -1,4 +1,4 @@
-"""News views: thin, they read through selectors and write through services.
+"""News views: the contributor area only (the reader's site is public.views).
 
 Contributor views are for unit staff only and load every post through
 `selectors.post_get_for_unit`, so another unit's post is a 404 everywhere.
@@ -23,11 +23,10 @@ from news.forms import (
     PhotoTextForm,
     PostForm,
 )
-from news.models import Category, PhotoKind, Post, PostStatus, Tag
+from news.models import PhotoKind, Post, PostStatus
 from news.services import rights
 from news.uploads import inline_image_upload, upload_error
 from portal.views import too_many_requests
-from units.models import Unit
 
 PAGE_SIZE = 12
 DASHBOARD_PAGE_SIZE = 25
@@ -289,7 +288,7 @@ def post_preview(request, pk: int):
     post = selectors.post_get_for_unit(unit=request.user.unit, pk=pk)
     return render(
         request,
-        "news/article.html",
+        "public/article.html",
         {"post": selectors.post_with_article_data(post=post), "preview": True},
     )
 
@@ -532,75 +531,3 @@ def upload_image(request):
     if not rights.can_use_contributor_area(user):
         return upload_error(_("Silakan masuk sebagai humas UPT."), 403)
     return inline_image_upload(request, unit=user.unit)
-
-
-# --- Public site ------------------------------------------------------------------
-
-
-@require_safe
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "page": _paginate(request, selectors.post_list_published()),
-            "categories": Category.objects.all(),
-        },
-    )
-
-
-@require_safe
-def article(request, slug: str):
-    return render(
-        request,
-        "news/article.html",
-        {"post": selectors.post_get_published(slug=slug), "preview": False},
-    )
-
-
-def _listing(request, *, heading, intro="", posts, context=None):
-    return render(
-        request,
-        "news/post_list.html",
-        {
-            "heading": heading,
-            "intro": intro,
-            "page": _paginate(request, posts),
-            **(context or {}),
-        },
-    )
-
-
-@require_safe
-def unit_posts(request, slug: str):
-    unit = get_object_or_404(Unit.objects.select_related("region"), slug=slug)
-    return _listing(
-        request,
-        heading=unit.name,
-        intro=unit.profile,
-        posts=selectors.post_list_published(unit=unit),
-        context={"unit": unit},
-    )
-
-
-@require_safe
-def category_posts(request, slug: str):
-    category = get_object_or_404(Category, slug=slug)
-    return _listing(
-        request,
-        heading=category.name,
-        intro=category.description,
-        posts=selectors.post_list_published(category=category),
-        context={"category": category},
-    )
-
-
-@require_safe
-def tag_posts(request, slug: str):
-    tag = get_object_or_404(Tag, slug=slug)
-    return _listing(
-        request,
-        heading="#%s" % tag.name,
-        posts=selectors.post_list_published(tag=tag),
-        context={"tag": tag},
-    )

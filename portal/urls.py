@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from news import views as news_views
 from portal import views as portal_views
+from public import views as public_views
 from units.forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Portal Berita %s" % settings.ORGANISATION_SHORT_NAME
@@ -24,10 +24,11 @@ urlpatterns = [
     path("akun/", include("units.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", portal_views.favicon, name="favicon"),
-    path("", news_views.home, name="home"),
+    # The home page keeps its short name: base.html, error pages, logout.
+    path("", public_views.home, name="home"),
     path("", include("news.urls")),
-    path("", include("public.urls")),
     path("", include("awards.urls")),
+    path("", include("public.urls")),
 ]
 
 # Indonesian error pages in the site's layout (used when DEBUG is off).

@@ -5,6 +5,12 @@ from public import feeds, views
 app_name = "public"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("berita/<slug:slug>/", views.article, name="article"),
+    path("upt/<slug:slug>/", views.unit_posts, name="unit"),
+    path("kategori/<slug:slug>/", views.category_posts, name="category"),
+    path("tag/<slug:slug>/", views.tag_posts, name="tag"),
+    path("penghargaan/", views.awards, name="awards"),
     path("cari/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

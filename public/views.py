@@ -1,17 +1,106 @@
-"""The reader's pages that are new in the public app: search and robots.txt.
+"""The reader's site: home, articles, listings, awards, search and robots.txt.
 
-Feeds are in public.feeds, sitemaps in public.sitemaps.
+Reads only through the selectors of news, units and awards; no models of its
+own. Feeds are in public.feeds, sitemaps in public.sitemaps.
 """
 
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from awards import selectors as award_selectors
+from news import selectors
 from news.search import post_search, search_filter_options, search_suggestions
 from public.forms import SearchForm
 from public.sitemaps import NEWS_SECTION, sitemaps
+
+PAGE_SIZE = 12
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "public/home.html",
+        {
+            "page": _paginate(request, selectors.post_list_published()),
+            "categories": selectors.category_list(),
+            "latest": award_selectors.winners_latest(),
+        },
+    )
+
+
+@require_safe
+def article(request, slug: str):
+    return render(
+        request,
+        "public/article.html",
+        {"post": selectors.post_get_published(slug=slug), "preview": False},
+    )
+
+
+def _listing(request, *, heading, intro="", posts, context=None):
+    return render(
+        request,
+        "public/post_list.html",
+        {
+            "heading": heading,
+            "intro": intro,
+            "page": _paginate(request, posts),
+            **(context or {}),
+        },
+    )
+
+
+@require_safe
+def unit_posts(request, slug: str):
+    unit = selectors.unit_get_by_slug(slug=slug)
+    return _listing(
+        request,
+        heading=unit.name,
+        intro=unit.profile,
+        posts=selectors.post_list_published(unit=unit),
+        context={"unit": unit, "awards": award_selectors.winners_for_unit(unit=unit)},
+    )
+
+
+@require_safe
+def category_posts(request, slug: str):
+    category = selectors.category_get_by_slug(slug=slug)
+    return _listing(
+        request,
+        heading=category.name,
+        intro=category.description,
+        posts=selectors.post_list_published(category=category),
+        context={"category": category},
+    )
+
+
+@require_safe
+def tag_posts(request, slug: str):
+    tag = selectors.tag_get_by_slug(slug=slug)
+    return _listing(
+        request,
+        heading="#%s" % tag.name,
+        posts=selectors.post_list_published(tag=tag),
+        context={"tag": tag},
+    )
+
+
+@require_safe
+def awards(request):
+    return render(
+        request,
+        "public/awards.html",
+        {"periods": award_selectors.winners_by_period()},
+    )
 
 
 @require_safe

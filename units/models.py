@@ -160,7 +160,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("news:unit", kwargs={"slug": self.slug})
+        return reverse("public:unit", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         self.fill_derived_fields()

@@ -46,7 +46,7 @@ HISTORY_2024 = [
 
 
 def test_public_page_shows_the_2024_winners_in_order(client):
-    response = client.get(reverse("awards:public"))
+    response = client.get(reverse("public:awards"))
     assert response.status_code == 200
     latest = response.context["periods"][0]
     assert latest["period"].name == "2024"
@@ -66,7 +66,7 @@ def test_public_page_shows_the_2024_winners_in_order(client):
 def test_a_winner_links_to_its_unit_once_the_unit_exists(client):
     # The unit is created after the history was loaded, spelt differently.
     unit = UnitFactory(name="Lapas Klas IIa Salemba", slug="lapas-salemba")
-    page = client.get(reverse("awards:public")).content.decode()
+    page = client.get(reverse("public:awards")).content.decode()
     assert 'href="%s"' % unit.get_absolute_url() in page
     awards = winners_for_unit(unit=unit)
     assert [(a.category.slug, a.rank) for a in awards] == [

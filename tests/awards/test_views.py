@@ -130,5 +130,5 @@ def test_clarifying_another_units_incident_is_a_404(client, unit, other_unit):
 
 
 def test_public_page_shows_no_per_person_numbers(client, unit, running, team):
-    page = client.get(reverse("awards:public")).content.decode()
+    page = client.get(reverse("public:awards")).content.decode()
     assert "Sari" not in page

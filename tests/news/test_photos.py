@@ -571,7 +571,9 @@ def test_preview_shows_pending_photos_with_the_fallback(author_client, contribut
     assert '<source type="image/webp"' in html and "1024.jpg 1024w" in html
 
 
-@pytest.mark.parametrize("url_name", ["home", "news:unit", "news:category", "news:tag"])
+@pytest.mark.parametrize(
+    "url_name", ["home", "public:unit", "public:category", "public:tag"]
+)
 def test_list_cards_use_picture_and_queries_do_not_grow(
     url_name, client, contributor, category, django_assert_max_num_queries
 ):
@@ -605,9 +607,9 @@ def test_list_cards_use_picture_and_queries_do_not_grow(
 
     args = {
         "home": [],
-        "news:unit": [contributor.unit.slug],
-        "news:category": [category.slug],
-        "news:tag": [tag.slug],
+        "public:unit": [contributor.unit.slug],
+        "public:category": [category.slug],
+        "public:tag": [tag.slug],
     }[url_name]
     url = reverse(url_name, args=args)
     add_posts(2)

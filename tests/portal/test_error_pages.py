@@ -142,7 +142,7 @@ def test_not_found_page(anonymous, db, url):
 def test_an_unpublished_article_is_the_404_page(anonymous, db):
     post = PostFactory(status=PostStatus.DRAFT)
 
-    response = anonymous.get(reverse("news:detail", args=[post.slug]))
+    response = anonymous.get(reverse("public:article", args=[post.slug]))
 
     assert_site_page(response, status=404, heading="Halaman tidak ditemukan")
 
