@@ -186,6 +186,18 @@ def test_removing_a_photo_asks_first_then_removes_it(editor_client, post):
     assert "Foto dihapus" in event.comment
 
 
+def test_photo_pages_use_the_admins_form_styles(editor_client, post):
+    photo = add_photo(post, PhotoKind.GALLERY, caption="Kebun")
+
+    for url in (photo_url(post, photo), photo_url(post, photo, "_delete")):
+        page = editor_client.get(url).content.decode()
+        # Aligned rows and a full-size "Batal" button, as on the change form.
+        assert "admin/css/forms.css" in page
+        assert 'class="closelink">Batal</a>' in page
+    form = editor_client.get(photo_url(post, photo)).content.decode()
+    assert '<fieldset class="module aligned">' in form
+
+
 def test_a_photo_of_another_post_is_not_found(editor_client, post):
     other = PostFactory(status=S.SUBMITTED)
     photo = add_photo(other, PhotoKind.GALLERY)
