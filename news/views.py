@@ -168,7 +168,14 @@ def _post_form_page(request, *, post=None):
                 else:
                     _add_service_errors(form, exc)
             else:
-                messages.success(request, _("Draf berita tersimpan."))
+                if saved.status == PostStatus.CHANGES_REQUESTED:
+                    # Still with the unit: saving does not send it back.
+                    saved_message = _(
+                        "Perubahan tersimpan; kirim ulang bila sudah siap."
+                    )
+                else:
+                    saved_message = _("Draf berita tersimpan.")
+                messages.success(request, saved_message)
                 if selectors.inline_images_without_alt(body=saved.body):
                     messages.warning(request, INLINE_ALT_WARNING)
                 return redirect("news:post", pk=saved.pk)

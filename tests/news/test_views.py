@@ -236,6 +236,28 @@ def test_edit_reuses_existing_tags(author_client, contributor, category):
     assert 'value="HumasBergerak, Pembinaan"' in html
 
 
+def test_saving_a_post_sent_back_for_changes_says_to_resubmit(
+    author_client, contributor, category
+):
+    post = make_post(
+        contributor.unit,
+        contributor,
+        category,
+        status=PostStatus.CHANGES_REQUESTED,
+    )
+
+    response = author_client.post(
+        reverse("news:edit", args=[post.pk]), form_data(category, title="Judul baru")
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.CHANGES_REQUESTED
+    page = author_client.get(response.url).content.decode()
+    assert "Perubahan tersimpan; kirim ulang bila sudah siap." in page
+    assert "Draf berita tersimpan." not in page
+
+
 def test_form_errors_are_indonesian_and_next_to_fields(author_client, category):
     response = author_client.post(
         reverse("news:create"),
