@@ -1,16 +1,9 @@
-"""News views: the contributor area only (the reader's site is public.views).
-
-Contributor views are for unit staff only and load every post through
-`selectors.post_get_for_unit`, so another unit's post is a 404 everywhere.
-"""
-
-from functools import wraps
+"""Contributor pages for posts: dashboard, writing, preview and the unit's moves."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -19,68 +12,24 @@ from news import selectors, services
 from news.forms import (
     CoverPhotoForm,
     GalleryFormSet,
-    OptionalPhotoForm,
-    PhotoTextForm,
     PostForm,
 )
 from news.models import PhotoKind, Post, PostStatus
 from news.services import rights
-from news.uploads import inline_image_upload, upload_error
+from news.views.common import (
+    DASHBOARD_PAGE_SIZE,
+    INLINE_ALT_WARNING,
+    LOCKED_MESSAGE,
+    PHOTO_REJECTED_MESSAGE,
+    RATE_LIMITED_MESSAGE,
+    add_service_errors,
+    paginate,
+    unit_staff_required,
+)
 from portal.views import too_many_requests
 
-PAGE_SIZE = 12
-DASHBOARD_PAGE_SIZE = 25
 
-LOCKED_MESSAGE = _(
-    "Berita ini sedang ditinjau dan tidak dapat diubah. Anda dapat mengubahnya "
-    "lagi bila redaksi meminta perbaikan, atau batalkan pengirimannya dulu."
-)
-RATE_LIMITED_MESSAGE = _(
-    "UPT Anda sudah mengirim terlalu banyak berita dalam satu jam terakhir. "
-    "Berita ini belum dikirim dan tetap tersimpan sebagai draf; coba kirim lagi "
-    "nanti."
-)
-PHOTO_REJECTED_MESSAGE = _(
-    "Ada foto yang tidak dapat diterima, jadi berita belum disimpan. Tulisan "
-    "Anda dan foto yang sudah diterima masih ada di bawah: ganti foto yang "
-    "ditandai, lalu simpan lagi."
-)
-INLINE_ALT_WARNING = _(
-    "Ada gambar di isi berita yang belum memiliki teks alternatif. Klik "
-    "gambarnya di editor, pilih tombol “Ganti alternatif teks gambar”, lalu "
-    "gambarkan isinya bagi pembaca tunanetra sebelum berita dikirim."
-)
-
-
-def unit_staff_required(view):
-    """Login, then unit staff only; editors are sent to the newsroom."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not rights.can_use_contributor_area(request.user):
-            if request.user.is_staff and request.method == "GET":
-                return redirect("admin:index")
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("halaman"))
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the matching field, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _stage_photos(request, *, unit, slots) -> bool:
+def stage_photos(request, *, unit, slots) -> bool:
     """Check and keep each slot's chosen photo now, so a failed form loses none.
 
     A new file is staged (news.services.photo_stage: checked by content, only
@@ -118,7 +67,7 @@ def _stage_photos(request, *, unit, slots) -> bool:
     return accepted
 
 
-def _attachments(slots, cover_form, *, replace_cover=None) -> list:
+def photo_attachments(slots, cover_form, *, replace_cover=None) -> list:
     replace = (
         bool(cover_form.cleaned_data.get("replace_cover"))
         if replace_cover is None
@@ -152,7 +101,7 @@ def _post_form_page(request, *, post=None):
     if posting:
         slots = [(cover_form, PhotoKind.COVER)]
         slots += [(photo_form, PhotoKind.GALLERY) for photo_form in gallery.forms]
-        photos_accepted = _stage_photos(request, unit=unit, slots=slots)
+        photos_accepted = stage_photos(request, unit=unit, slots=slots)
         valid = [form.is_valid(), cover_form.is_valid(), gallery.is_valid()]
         if all(valid) and photos_accepted:
             try:
@@ -160,13 +109,13 @@ def _post_form_page(request, *, post=None):
                     actor=request.user,
                     post=post,
                     fields=form.cleaned_data,
-                    photos=_attachments(slots, cover_form),
+                    photos=photo_attachments(slots, cover_form),
                 )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "cover_exists":
                     cover_form.add_error("replace_cover", exc)
                 else:
-                    _add_service_errors(form, exc)
+                    add_service_errors(form, exc)
             else:
                 if saved.status == PostStatus.CHANGES_REQUESTED:
                     # Still with the unit: saving does not send it back.
@@ -214,7 +163,7 @@ def dashboard(request):
     if status not in PostStatus.values:
         status = None
     counts = selectors.post_status_counts(queryset=Post.objects.for_unit(unit))
-    page = _paginate(
+    page = paginate(
         request,
         selectors.post_list_for_unit(unit=unit, status=status),
         DASHBOARD_PAGE_SIZE,
@@ -390,130 +339,6 @@ def post_head_return(request, pk: int):
     return redirect("news:post", pk=post.pk)
 
 
-def _photos_page(request, post, form, *, status=200):
-    return render(
-        request,
-        "news/post_photos.html",
-        {
-            "post": post,
-            "photos": selectors.photo_list_for_post(post=post),
-            "form": form,
-            "editable": post.is_editable_by_unit,
-            "kind_choices": [
-                (PhotoKind.GALLERY, PhotoKind.GALLERY.label),
-                (PhotoKind.COVER, PhotoKind.COVER.label),
-            ],
-        },
-        status=status,
-    )
-
-
-@unit_staff_required
-def post_photos(request, pk: int):
-    """A post's cover and gallery: add one photo at a time, edit or remove one.
-
-    A new cover where one exists is staged first and confirmed on its own
-    page (which carries the staged photo's signed reference): nothing is
-    replaced by a single click.
-    """
-    post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
-    if request.method != "POST":
-        return _photos_page(request, post, OptionalPhotoForm(prefix="foto"))
-    if not post.is_editable_by_unit:
-        messages.warning(request, LOCKED_MESSAGE)
-        return redirect("news:post", pk=post.pk)
-    form = OptionalPhotoForm(request.POST.copy(), request.FILES, prefix="foto")
-    kind = (
-        PhotoKind.COVER
-        if request.POST.get("jenis") == PhotoKind.COVER
-        else PhotoKind.GALLERY
-    )
-    accepted = _stage_photos(request, unit=post.unit, slots=[(form, kind)])
-    if accepted and form.is_valid() and form.staged_photo is None:
-        form.add_error("file", _("Pilih berkas foto yang akan diunggah."))
-    if not (accepted and form.is_valid()):
-        messages.error(request, _("Foto belum tersimpan. Periksa isian yang ditandai."))
-        return _photos_page(request, post, form)
-    has_cover = any(p.kind == PhotoKind.COVER for p in post.photos.all())
-    confirmed = request.POST.get("ganti_sampul") == "1"
-    if kind == PhotoKind.COVER and has_cover and not confirmed:
-        return render(
-            request,
-            "news/photo_cover_confirm.html",
-            {
-                "post": post,
-                "form": form,
-                "old": next(p for p in post.photos.all() if p.kind == PhotoKind.COVER),
-                "new": form.staged_photo,
-            },
-        )
-    try:
-        services.post_photos_attach(
-            post=post,
-            actor=request.user,
-            photos=_attachments([(form, kind)], form, replace_cover=confirmed),
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _photos_page(request, post, form)
-    messages.success(request, _("Foto diunggah dan sedang diproses untuk ditampilkan."))
-    return redirect("news:photos", pk=post.pk)
-
-
-def _editable_photo(request, pk: int, photo_pk: int):
-    """The unit's post and one of its photos, or None when the text is locked."""
-    post = selectors.post_get_for_unit_page(unit=request.user.unit, pk=pk)
-    photo = get_object_or_404(selectors.photo_list_for_post(post=post), pk=photo_pk)
-    return post, photo
-
-
-@unit_staff_required
-def photo_edit(request, pk: int, photo_pk: int):
-    """Change a photo's caption, alt text and credit (news.services.photo_update)."""
-    post, photo = _editable_photo(request, pk, photo_pk)
-    if not post.is_editable_by_unit:
-        messages.warning(request, LOCKED_MESSAGE)
-        return redirect("news:photos", pk=post.pk)
-    initial = {name: getattr(photo, name) for name in ("alt_text", "caption", "credit")}
-    form = PhotoTextForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.photo_update(
-                photo=photo, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            if changed:
-                messages.success(request, _("Keterangan foto tersimpan."))
-            else:
-                messages.info(request, _("Tidak ada yang diubah."))
-            return redirect("news:photos", pk=post.pk)
-    return render(
-        request, "news/photo_edit.html", {"post": post, "photo": photo, "form": form}
-    )
-
-
-@unit_staff_required
-def photo_remove(request, pk: int, photo_pk: int):
-    """Remove a photo: GET asks for confirmation, POST removes it."""
-    post, photo = _editable_photo(request, pk, photo_pk)
-    if not post.is_editable_by_unit:
-        messages.warning(request, LOCKED_MESSAGE)
-        return redirect("news:post", pk=post.pk)
-    if request.method != "POST":
-        return render(
-            request, "news/photo_remove_confirm.html", {"post": post, "photo": photo}
-        )
-    try:
-        services.photo_delete(photo=photo, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Foto dihapus."))
-    return redirect("news:photos", pk=post.pk)
-
-
 @require_POST
 @unit_staff_required
 def post_copy(request, pk: int):
@@ -529,12 +354,3 @@ def post_copy(request, pk: int):
         _("Salinan dibuat sebagai draf baru. Perbaiki lalu kirim lagi ke redaksi."),
     )
     return redirect("news:edit", pk=copy.pk)
-
-
-@require_POST
-def upload_image(request):
-    """CKEditor's SimpleUploadAdapter endpoint for unit staff."""
-    user = request.user
-    if not rights.can_use_contributor_area(user):
-        return upload_error(_("Silakan masuk sebagai humas UPT."), 403)
-    return inline_image_upload(request, unit=user.unit)
