@@ -1,5 +1,8 @@
 """Awards: periods, categories, the statistics behind them, and the winners.
 
+Over 400 lines on purpose: Django finds an app's models in one module, and
+the statistics and winners models share their periods and categories.
+
 The statistics tables (UnitStatistic, ContributorStatistic) hold raw numbers
 only (counts, sums, medians), one row per unit (or account) x period x metric;
 they are recomputed by awards.services.statistics (Celery, debounced per

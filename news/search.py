@@ -1,5 +1,8 @@
 """Full-text search over published posts, for the public search page.
 
+Over 400 lines on purpose: one concern (the search statement and its plan),
+whose query building, ranking, snippets and suggestions are read together.
+
 The plan, and why (issue 8's targets: p50 < 50 ms, p95 < 250 ms on 200,000
 posts). `Post.search_vector` is a stored, weighted tsvector (title A, lead B,
 body C, `indonesian` configuration) with its own GIN index, kept by a trigger

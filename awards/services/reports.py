@@ -1,5 +1,8 @@
 """What units file for the awards: social-media reports and incidents.
 
+Over 400 lines on purpose: one concern (what units file and editors verify),
+social-media reports and incidents following the same rules.
+
 Units file, editors verify; each verification (and every incident change)
 asks for a refresh of the unit's statistics (awards.services.refresh).
 Months and incidents inside a closed period cannot be filed or changed.
