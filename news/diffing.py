@@ -92,6 +92,7 @@ PHOTO_FIELD_LABELS = {
     "alt_text": _("Teks alternatif"),
     "credit": _("Kredit foto"),
 }
+PHOTOS_LABEL = _("Foto")
 PHOTO_ADDED, PHOTO_REMOVED, PHOTO_CHANGED, PHOTO_SAME = (
     "added",
     "removed",
@@ -342,6 +343,8 @@ class PhotoDiff:
 class SnapshotDiff:
     fields: tuple[FieldDiff, ...]
     photos: tuple[PhotoDiff, ...] = field(default_factory=tuple)
+    # Submission snapshots carry the photos; an edit's revision does not.
+    compares_photos: bool = False
 
     @property
     def changed_fields(self) -> list[FieldDiff]:
@@ -354,6 +357,14 @@ class SnapshotDiff:
     @property
     def changed_photos(self) -> list[PhotoDiff]:
         return [p for p in self.photos if p.status != PHOTO_SAME]
+
+    @property
+    def unchanged_labels(self) -> list[str]:
+        """What stayed the same, as named in "Tidak berubah: ...", photos last."""
+        labels = [f.label for f in self.unchanged_fields]
+        if self.compares_photos and not self.changed_photos:
+            labels.append(PHOTOS_LABEL)
+        return labels
 
     @property
     def has_changes(self) -> bool:
@@ -452,6 +463,7 @@ def snapshot_diff(before: dict, after: dict) -> SnapshotDiff:
     return SnapshotDiff(
         fields=fields_diff(before, after, SNAPSHOT_FIELDS),
         photos=photos_diff(before.get("photos", []), after.get("photos", [])),
+        compares_photos=True,
     )
 
 

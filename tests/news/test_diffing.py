@@ -218,6 +218,19 @@ def test_an_unchanged_resubmission_shows_no_change():
     ]
 
 
+def test_untouched_photos_are_named_among_what_did_not_change():
+    unchanged = snapshot_diff(SNAPSHOT, resubmitted())
+    assert unchanged.unchanged_labels[-1] == "Foto"
+
+    cover = {**SNAPSHOT["photos"][0], "caption": "Peserta menjahit seragam"}
+    recaptioned = resubmitted(photos=[cover, SNAPSHOT["photos"][1]])
+    assert "Foto" not in snapshot_diff(SNAPSHOT, recaptioned).unchanged_labels
+
+    # An edit's revision holds no photos: it says nothing about them.
+    edit = revision_diff(SNAPSHOT, {**SNAPSHOT, "title": "Judul lain"})
+    assert edit.unchanged_labels == ["Ringkasan", "Isi berita"]
+
+
 def test_fields_are_labelled_in_indonesian_and_compared_as_suits_them():
     diff = snapshot_diff(
         SNAPSHOT,

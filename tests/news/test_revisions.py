@@ -382,6 +382,23 @@ def test_the_diff_names_a_changed_photo_caption(editor_page):
     assert 'alt="Warga binaan menjahit"' in diff
 
 
+def test_the_diff_says_when_the_photos_did_not_change(
+    client, sent_back, contributor, editor
+):
+    services.post_update(post=sent_back, actor=contributor, title="Judul diperbaiki")
+    services.post_submit(post=sent_back, actor=contributor)
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:news_post_change", args=[sent_back.pk]))
+
+    unchanged = re.search(
+        r'<p class="diff-unchanged">(Tidak berubah:.*?)</p>',
+        _section(page.content.decode()),
+    )
+    assert unchanged.group(1).startswith("Tidak berubah: ringkasan, isi berita")
+    assert unchanged.group(1).endswith(", foto.")
+
+
 def test_the_decision_form_shows_the_diff_too(client, sent_back, contributor, editor):
     resubmit_with_changes(sent_back, contributor)
     client.force_login(editor)
