@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "news"
-    verbose_name = _("Berita")
+    # The admin's section and breadcrumb: "Ruang redaksi › Berita", never
+    # "Berita › Berita" (the posts' own name).
+    verbose_name = _("Ruang redaksi")
 
     def ready(self) -> None:
         from news import signals

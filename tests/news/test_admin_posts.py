@@ -184,6 +184,16 @@ def test_queue_query_count_does_not_grow_with_rows(editor_client, author, catego
 # --- Editing text ------------------------------------------------------------------
 
 
+def test_breadcrumb_names_the_newsroom_then_the_posts(editor_client, submitted):
+    content = editor_client.get(change_url(submitted)).content.decode()
+    crumbs = content[content.index('<div class="breadcrumbs">') :]
+    crumbs = crumbs[: crumbs.index("</div>")]
+
+    assert ">Ruang redaksi</a>" in crumbs
+    assert ">Berita</a>" in crumbs
+    assert crumbs.count(">Berita</a>") == 1
+
+
 def test_editor_fixes_text_before_approving(editor_client, submitted, editor):
     data = change_form_data(
         editor_client,
