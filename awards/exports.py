@@ -3,7 +3,6 @@
 import csv
 
 from django.http import HttpResponse
-from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,6 +17,10 @@ def table_response(*, table, file_format: str) -> HttpResponse:
     headers = [str(h) for h in table.headers]
     rows = [[_cell(v) for v in row] for row in table.rows]
     if file_format == "xlsx":
+        # Imported here: openpyxl takes most of a second to import, and the
+        # admin imports this module at every start (a second `make run`).
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=table.slug[:31])
         sheet.append(headers)
