@@ -160,6 +160,15 @@ class Post(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "submitted_at"]),
             GinIndex(fields=["search_vector"], name="news_post_search_vector"),
+            # A unit's published posts by date, holding every column the
+            # award statistics read (awards.services.statistics): a period's
+            # refresh is an index-only scan, for one unit or all of them.
+            models.Index(
+                fields=["unit", "published_at"],
+                include=["id", "author", "programme", "submitted_at", "event_date"],
+                condition=Q(status=PostStatus.PUBLISHED),
+                name="news_post_published_by_unit",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,6 +254,9 @@ class PostEvent(models.Model):
                 condition=Q(notified_at__isnull=True),
                 name="news_postevent_unnotified",
             ),
+            # Whether posts were ever sent or sent back, without reading the
+            # rows (awards.services.statistics, for a period's posts at once).
+            models.Index(fields=["post", "action"], name="news_postevent_post_action"),
         ]
 
     def __str__(self) -> str:
