@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from news import selectors, services
 from news.admin.common import NEWSROOM_ZONE, NewsroomPageMixin, duration, messages_of
 from news.admin.decisions import DECISIONS, DecisionViewsMixin, PostEventInline
+from news.admin.filters import QueueStatusFilter
 from news.admin.forms import PostAdminForm
 from news.admin.photos import PostPhotoViewsMixin, thumbnail_url
 from news.admin.reading import ReviewerReadingMixin
@@ -63,7 +64,7 @@ class PostAdmin(
     # The title cell holds its own two links (decision page, preview).
     list_display_links = None
     list_filter = (
-        "status",
+        QueueStatusFilter,
         ("unit__region", admin.RelatedOnlyFieldListFilter),
         ("unit", admin.RelatedOnlyFieldListFilter),
         "category",
@@ -234,13 +235,17 @@ class PostAdmin(
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         counts = post_status_counts(queryset=self.get_queryset(request))
+        # "Semua" is the queue without drafts (QueueStatusFilter); editors
+        # reach the drafts through their own pill, reviewers never.
+        drafts = rights.can_edit_in_newsroom(request.user)
         extra_context = {
             **(extra_context or {}),
             "status_counts": [
                 {"value": value, "label": label, "count": counts[value]}
                 for value, label in PostStatus.choices
+                if drafts or value != PostStatus.DRAFT
             ],
-            "status_total": sum(counts.values()),
+            "status_total": sum(counts.values()) - counts[PostStatus.DRAFT],
             "current_status": request.GET.get("status__exact", ""),
         }
         return super().changelist_view(request, extra_context=extra_context)

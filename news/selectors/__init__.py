@@ -21,6 +21,7 @@ from news.selectors.newsroom import (  # noqa: F401
     RevisionComparison,
     photo_list_for_review,
     post_queue,
+    post_queue_by_status,
     post_recommendation_latest,
     post_resubmission_diff,
     post_revision_comparison,

@@ -42,7 +42,9 @@ QUEUE_ORDERING = ("queue_rank", "queue_since", "-created_at")
 def post_queue(*, user, queryset: QuerySet[Post] | None = None) -> QuerySet[Post]:
     """The posts `user` sees in the newsroom, in queue order.
 
-    A regional reviewer sees only their region's units. Each post carries
+    A regional reviewer sees only their region's units, and never a unit's
+    unfinished draft (editors see drafts only when they ask for them, see
+    post_queue_by_status). Each post carries
     its latest reviewer's recommendation (recommendation, recommendation_at)
     from subqueries, so the list costs the same whatever its length.
     """
@@ -64,8 +66,21 @@ def post_queue(*, user, queryset: QuerySet[Post] | None = None) -> QuerySet[Post
         recommendation_at=Subquery(latest.values("created_at")[:1]),
     )
     if getattr(user, "role", None) == Role.REVIEWER and not user.is_superuser:
-        queryset = queryset.filter(unit__region_id=user.region_id)
+        queryset = queryset.filter(unit__region_id=user.region_id).exclude(
+            status=PostStatus.DRAFT
+        )
     return queryset.order_by(*QUEUE_ORDERING)
+
+
+def post_queue_by_status(*, queryset: QuerySet[Post], status: str) -> QuerySet[Post]:
+    """The queue narrowed to one status, or without one, every post but drafts.
+
+    A draft is a unit's unfinished work: it stays out of the editors' queue
+    unless they ask for drafts (status "draft", the filter and the pills).
+    """
+    if status in PostStatus.values:
+        return queryset.filter(status=status)
+    return queryset.exclude(status=PostStatus.DRAFT)
 
 
 def post_recommendation_latest(*, post: Post) -> ReviewRecommendation | None:

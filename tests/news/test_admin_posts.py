@@ -116,7 +116,9 @@ def test_queue_submitted_first_oldest_first(editor_client, author, category):
     assert response.status_code == 200
     order = [post.pk for post in response.context["cl"].result_list]
     assert order[:2] == [oldest.pk, recent.pk]
-    assert set(order[2:]) == {newest_draft.pk, published.pk}
+    # A unit's unfinished draft stays out of the queue.
+    assert order[2:] == [published.pk]
+    assert newest_draft.pk not in order
     content = response.content.decode()
     assert content.index("Kiriman lama") < content.index("Kiriman baru")
     assert 'class="post-status post-status--submitted"' in content
@@ -136,6 +138,28 @@ def test_counts_per_status_above_the_list(editor_client, author, category):
     assert counts[S.PUBLISHED] == 1
     assert counts[S.DRAFT] == 0
     assert '<span data-count="submitted">3</span>' in response.content.decode()
+
+
+def test_editors_see_drafts_only_when_they_ask_for_them(
+    editor_client, author, category
+):
+    draft = make_post(author, category, title="Draf setengah jadi")
+    sent = make_post(author, category, status=S.SUBMITTED, submitted_at=timezone.now())
+
+    queue = editor_client.get(CHANGELIST)
+    assert [p.pk for p in queue.context["cl"].result_list] == [sent.pk]
+    assert queue.context["status_total"] == 1
+    pills = {i["value"]: i["count"] for i in queue.context["status_counts"]}
+    assert pills[S.DRAFT] == 1
+    content = queue.content.decode()
+    assert "Draf setengah jadi" not in content
+    # The pill and the filter both ask with status__exact=draft.
+    assert 'href="?status__exact=draft"' in content
+
+    drafts = editor_client.get(CHANGELIST, {"status__exact": S.DRAFT})
+    assert [p.pk for p in drafts.context["cl"].result_list] == [draft.pk]
+    # An editor may still open a draft's page.
+    assert editor_client.get(change_url(draft)).status_code == 200
 
 
 def test_filters_and_search(editor_client, author, category):
@@ -266,6 +290,24 @@ def test_edit_of_published_post_keeps_revision_and_diff(
 
 
 # --- Reviewers -------------------------------------------------------------------
+
+
+def test_reviewers_never_see_units_drafts(client, category):
+    reviewer = ReviewerFactory()
+    local_author = UserFactory(unit=UnitFactory(region=reviewer.region))
+    draft = make_post(local_author, category, title="Draf UPT")
+    sent = make_post(
+        local_author, category, status=S.SUBMITTED, submitted_at=timezone.now()
+    )
+    client.force_login(reviewer)
+
+    queue = client.get(CHANGELIST)
+    assert [p.pk for p in queue.context["cl"].result_list] == [sent.pk]
+    assert S.DRAFT not in {i["value"] for i in queue.context["status_counts"]}
+    assert 'href="?status__exact=draft"' not in queue.content.decode()
+    asked = client.get(CHANGELIST, {"status__exact": S.DRAFT})
+    assert list(asked.context["cl"].result_list) == []
+    assert client.get(change_url(draft)).status_code == 302  # "does not exist"
 
 
 def test_reviewer_sees_only_their_region_and_cannot_decide(client, author, category):

@@ -312,6 +312,7 @@ def test_queue_selector_orders_submissions_first_and_scopes_reviewers(post, revi
 
     reviewer_queue = list(selectors.post_queue(user=reviewer))
     assert older not in reviewer_queue
+    assert draft not in reviewer_queue  # a unit's unfinished work
     assert reviewer_queue[0] == post
 
 
