@@ -201,7 +201,7 @@ class DecisionViewsMixin:
         """
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        post = Post.objects.select_related("unit").filter(pk=object_id).first()
+        post = selectors.post_get_for_preview(pk=object_id)
         if post is None or not rights.can_review_post(request.user, post):
             raise Http404(_("Berita tidak ditemukan."))
         return render(

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from news import services
+from news import selectors, services
 from news.admin.common import messages_of
 from news.admin.forms import PhotoTextForm
 from news.models import Photo
@@ -32,7 +32,7 @@ class PostPhotoViewsMixin:
         post = self._get_post_or_404(request, object_id)
         if not self.has_change_permission(request, post):
             raise PermissionDenied
-        photo = Photo.objects.filter(pk=photo_id, post=post).first()
+        photo = selectors.photo_get_for_post(post=post, photo_id=photo_id)
         if photo is None:
             raise Http404(_("Foto tidak ditemukan."))
         return post, photo

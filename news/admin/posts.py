@@ -305,7 +305,9 @@ class PostAdmin(
                 extra_context["revisions_url"] = reverse(
                     "admin:news_post_revisions", args=[post.pk]
                 )
-                extra_context["revision_count"] = post.revisions.count()
+                extra_context["revision_count"] = selectors.post_revision_count(
+                    post=post
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _review_context(self, request, post) -> dict:

@@ -23,7 +23,7 @@ class RevisionViewsMixin:
         post = self._get_post_or_404(request, object_id)
         if not self._can_see_revisions(request):
             raise PermissionDenied
-        revisions = list(post.revisions.select_related("editor"))
+        revisions = selectors.post_revision_list(post=post)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

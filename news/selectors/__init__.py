@@ -19,12 +19,16 @@ from news.selectors.newsroom import (  # noqa: F401
     QUEUE_ORDERING,
     ResubmissionDiff,
     RevisionComparison,
+    photo_get_for_post,
     photo_list_for_review,
+    post_get_for_preview,
     post_queue,
     post_queue_by_status,
     post_recommendation_latest,
     post_resubmission_diff,
     post_revision_comparison,
+    post_revision_count,
+    post_revision_list,
 )
 from news.selectors.photos import (  # noqa: F401
     photos_missing_renditions,

@@ -211,3 +211,22 @@ def post_revision_comparison(
     after = _revision_text(newer or post)
     diff = diffing.revision_diff(_revision_text(revision), after)
     return RevisionComparison(revision=revision, newer=newer, diff=diff)
+
+
+def post_get_for_preview(*, pk) -> Post | None:
+    """The post of a newsroom preview, in any status, with its unit (rights next)."""
+    return Post.objects.select_related("unit").filter(pk=pk).first()
+
+
+def photo_get_for_post(*, post: Post, photo_id: int) -> Photo | None:
+    """One of the post's photos, or None (a photo of another post is not found)."""
+    return Photo.objects.filter(pk=photo_id, post=post).first()
+
+
+def post_revision_list(*, post: Post) -> list[PostRevision]:
+    """The editors' revisions of a published post, with their editors."""
+    return list(post.revisions.select_related("editor"))
+
+
+def post_revision_count(*, post: Post) -> int:
+    return post.revisions.count()
