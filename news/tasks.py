@@ -17,6 +17,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from news.errors import PhotoBusy
+
 MAIL_TASK_OPTIONS = {
     "acks_late": True,
     "autoretry_for": (SMTPException, OSError),
@@ -110,7 +112,9 @@ def publish_due_posts() -> int:
     acks_late=True,
     # A worker killed mid-task (OOM, deploy) hands the message back to Redis.
     reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
+    # Storage errors, and a photo row still locked by the save that attaches
+    # it (news.services.renditions.PhotoBusy).
+    autoretry_for=(OSError, PhotoBusy),
     retry_backoff=True,  # 1 s, 2 s, 4 s ... with jitter
     retry_backoff_max=600,
     retry_jitter=True,

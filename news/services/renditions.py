@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from news import selectors
+from news.errors import PhotoBusy
 from news.models import Photo, PhotoStatus, Rendition
 from portal import enqueue as queue
 
@@ -104,8 +105,13 @@ def photo_renditions_create(*, photo_id: int) -> int:
             .first()
         )
         if photo is None:
-            # Deleted since it was enqueued, or another run holds it.
-            logger.info("Photo %s is gone or busy; no renditions made", photo_id)
+            if Photo.objects.filter(pk=photo_id, status=PhotoStatus.PENDING).exists():
+                # Locked by a transaction that is still open: the post form's
+                # save attaching a staged photo, or another rendition run. The
+                # task retries in a few seconds (PhotoBusy is in its
+                # autoretry_for) rather than leave it to the sweeper's next run.
+                raise PhotoBusy(photo_id)
+            logger.info("Photo %s is gone or done; no renditions made", photo_id)
             return 0
         source = photo.image
         if not source.name or not source.storage.exists(source.name):

@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from PIL import Image
 
 from news import services, tasks
+from news.errors import PhotoBusy
 from news.models import Photo, PhotoKind, PhotoStatus, Rendition
 from tests.factories import UserFactory
 from tests.news.images import assert_no_metadata, read, stored_names, upload
@@ -75,7 +76,7 @@ def files(photo) -> dict[str, tuple[bytes, object]]:
 def test_task_options():
     task = tasks.make_photo_renditions
     assert task.acks_late and task.reject_on_worker_lost
-    assert task.autoretry_for == (OSError,)
+    assert task.autoretry_for == (OSError, PhotoBusy)
     assert task.retry_backoff and task.max_retries == 5
     assert task.soft_time_limit < task.time_limit
     sweep = tasks.sweep_missing_renditions
@@ -223,3 +224,27 @@ def test_storage_error_is_retried_with_backoff(celery_worker, contributor, monke
     # The first attempt failed on its first file and rolled back; the retry
     # wrote all four.
     assert len(attempts) == 5
+
+
+@WORKER
+def test_a_photo_locked_by_an_open_save_gets_its_renditions_once_released(
+    celery_worker, contributor
+):
+    """The post form's save locks a staged photo to attach it; a rendition task
+    arriving meanwhile must come back in seconds, not wait for the sweeper."""
+    photo = committed_upload(contributor, upload())
+    assert wait_for(lambda: status_of(photo) == PhotoStatus.READY)
+    made = {(w, f) for _pk, w, _h, f, _file, _b in rows(photo)}
+    assert made
+    with transaction.atomic():
+        Rendition.objects.filter(photo_id=photo.pk).delete()
+        Photo.objects.filter(pk=photo.pk).update(status=PhotoStatus.PENDING)
+
+    with transaction.atomic():
+        Photo.objects.select_for_update().get(pk=photo.pk)
+        tasks.make_photo_renditions.delay(photo.pk)
+        time.sleep(2)  # the task meets the lock at least once
+        assert not Rendition.objects.filter(photo_id=photo.pk).exists()
+
+    assert wait_for(lambda: status_of(photo) == PhotoStatus.READY, timeout=60)
+    assert {(w, f) for _pk, w, _h, f, _file, _b in rows(photo)} == made
