@@ -160,15 +160,8 @@ class Post(models.Model):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "submitted_at"]),
             GinIndex(fields=["search_vector"], name="news_post_search_vector"),
-            # A unit's published posts by date, holding every column the
-            # award statistics read (awards.services.statistics): a period's
-            # refresh is an index-only scan, for one unit or all of them.
-            models.Index(
-                fields=["unit", "published_at"],
-                include=["id", "author", "programme", "submitted_at", "event_date"],
-                condition=Q(status=PostStatus.PUBLISHED),
-                name="news_post_published_by_unit",
-            ),
+            # Also news_post_published_by_unit, PostgreSQL only (a covering
+            # index SQLite cannot make): migration 0012.
         ]
         constraints = [
             models.CheckConstraint(

@@ -108,7 +108,7 @@ def _published_in(period: AwardPeriod, unit_ids: Iterable[int] | None):
 def _in_period_sql(alias: str, *, scoped: bool) -> str:
     """The posts a refresh measures: published in the period, of the units in
     scope (all units unless scoped). On PostgreSQL an index-only scan of
-    news_post_published_by_unit (news.models), which includes every column
+    news_post_published_by_unit (news migration 0012), which includes every column
     NEWS_SQL reads."""
     condition = (
         "{a}.status = %(published)s AND {a}.published_at >= %(start)s"
