@@ -163,6 +163,7 @@ def post_republish(*, post: Post, actor: User) -> Post:
     workflow.record(
         post=post, actor=actor, action=PostAction.REPUBLISH, from_status=from_status
     )
+    post_publication_changed.send(sender=Post, post=post, unit_id=post.unit_id)
     return post
 
 

@@ -14,7 +14,7 @@ from awards.models import AwardPeriod, ContributorStatistic, UnitStatistic
 from awards.services import statistics_refresh
 from awards.services.refresh import debounce_key
 from news.models import PostStatus
-from news.services import post_approve, post_unpublish
+from news.services import post_approve, post_republish, post_unpublish
 from tests.factories import EditorFactory, PostFactory, UserFactory
 
 
@@ -70,6 +70,21 @@ def test_a_burst_of_approvals_asks_for_one_refresh_per_unit(
     with django_capture_on_commit_callbacks(execute=True):
         post_unpublish(post=posts[0], actor=editor, reason="Salah unggah")
     assert enqueued.count(((unit.pk,), 30)) == 2
+
+
+@override_settings(AWARDS_REFRESH_DEBOUNCE_SECONDS=30)
+@pytest.mark.django_db
+def test_a_republished_post_asks_for_a_refresh(
+    running_period, unit, enqueued, django_capture_on_commit_callbacks
+):
+    editor = EditorFactory()
+    post = PostFactory(author=UserFactory(unit=unit), status=PostStatus.SUBMITTED)
+    post_approve(post=post, actor=editor)
+    post_unpublish(post=post, actor=editor, reason="Salah unggah")
+    cache.delete(debounce_key(unit.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_republish(post=post, actor=editor)
+    assert enqueued == [((unit.pk,), 30)]
 
 
 @pytest.mark.django_db(transaction=True)
