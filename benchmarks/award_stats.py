@@ -1,5 +1,8 @@
 """Award statistics refresh: set-based against the naive per-unit loop.
 
+Over 400 lines on purpose: a standalone script, run by hand, whose SQL data
+generator, timings and report belong together.
+
 Run: .venv/bin/python benchmarks/award_stats.py [--units 700] [--posts 200000]
 
 1. Setup. Its own PostgreSQL database (``portal_bench_awards``, dropped and

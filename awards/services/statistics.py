@@ -1,5 +1,8 @@
 """Recompute the statistics tables of a period: set-based, idempotent, serialised.
 
+Over 400 lines on purpose: one concern (the refresh statement, its SQL and
+the ORM fallback for the embedded SQLite mode), easier to read whole.
+
 Every number is aggregated by the database over all units in scope at once,
 never a loop over units issuing queries: on PostgreSQL the news numbers come
 from one grouped query (NEWS_SQL: events and photos joined once per post,

@@ -1,5 +1,8 @@
 """The newsroom's post admin: the queue (list), the change page and its URLs.
 
+Just over 400 lines on purpose: the queue's columns and the change page's
+context are one admin class; its custom pages live in the sibling modules.
+
 The admin declares and delegates: every decision, bulk action and text edit
 calls news.services, and a refusal (ValidationError) becomes a message.
 Editors write the body in the same CKEditor as the units, its images going to
