@@ -31,6 +31,10 @@ class Command(BaseCommand):
             from news.demo import demo_load_posts
 
             demo_load_posts(stdout=self.stdout)
+        if importlib.util.find_spec("awards.demo") is not None:
+            from awards.demo import demo_load_awards
+
+            demo_load_awards(stdout=self.stdout)
         self.stdout.write(self._box(accounts))
 
     def _box(self, accounts) -> str:
