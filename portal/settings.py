@@ -205,9 +205,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Awards -----------------------------------------------------------------
 # A publication asks for a refresh of its unit's statistics this many seconds
 # later; approvals of the same unit in between share that one refresh.
-AWARDS_REFRESH_DEBOUNCE_SECONDS = env.int(
-    "AWARDS_REFRESH_DEBOUNCE_SECONDS", default=30
-)
+AWARDS_REFRESH_DEBOUNCE_SECONDS = env.int("AWARDS_REFRESH_DEBOUNCE_SECONDS", default=30)
 # Hours from an incident to its published clarification that count as on time.
 CRISIS_RESPONSE_TARGET_HOURS = env.int("CRISIS_RESPONSE_TARGET_HOURS", default=24)
 # Posts a social-media account needs in a month to count as consistent.

@@ -5,26 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('news', '0008_review_recommendation_republish_no_withdrawn'),
+        ("news", "0008_review_recommendation_republish_no_withdrawn"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostSnapshot',
+            name="PostSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(verbose_name='isi berita saat itu')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='news.postevent', verbose_name='riwayat')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='news.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("data", models.JSONField(verbose_name="isi berita saat itu")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="waktu"),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshot",
+                        to="news.postevent",
+                        verbose_name="riwayat",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="news.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'salinan kiriman',
-                'verbose_name_plural': 'salinan kiriman',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['post', '-created_at'], name='news_postsn_post_id_7bdfd0_idx')],
+                "verbose_name": "salinan kiriman",
+                "verbose_name_plural": "salinan kiriman",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["post", "-created_at"],
+                        name="news_postsn_post_id_7bdfd0_idx",
+                    )
+                ],
             },
         ),
     ]
