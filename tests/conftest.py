@@ -56,6 +56,21 @@ def pytest_configure(config):
         pytest.exit("\n".join(problems), returncode=3)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_cache():
+    """Start from an empty page cache: keys left by an earlier run in the same
+    Redis database (e.g. the awards' per-unit debounce keys, which name unit ids
+    that a new test database hands out again) must not change this run's
+    results. Only the cache's own keys go; the Celery broker's stay."""
+    import redis
+    from django.conf import settings
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(match="%s:*" % prefix, count=1000):
+        client.delete(key)
+
+
 # Reference data that data migrations load. A transactional test ends with a
 # flush that empties every table, so later tests would find no regions, groups
 # or categories; the same migration functions put them back.
@@ -133,3 +148,19 @@ def other_unit(db):
     from tests.factories import UnitFactory
 
     return UnitFactory()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Every browser test drives Debian's Chromium; no browser is downloaded."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
+    }
