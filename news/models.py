@@ -142,6 +142,14 @@ class Post(models.Model):
     publish_at = models.DateTimeField(_("jadwal terbit"), null=True, blank=True)
     published_at = models.DateTimeField(_("terbit"), null=True, blank=True)
     is_featured = models.BooleanField(_("berita pilihan"), default=False)
+    # Readers counted without cookies: a counter in the cache, added here in
+    # batches by the worker (news.services.readcounts).
+    read_count = models.PositiveIntegerField(_("dibaca"), default=0)
+    # The worker's checks before an editor decides (news.checks): a dict of
+    # check name -> findings, shown as flags in the queue and on the decision
+    # page. They inform; they never decide.
+    checks = models.JSONField(_("hasil pemeriksaan"), default=dict, blank=True)
+    checks_run_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Title (weight A), lead (B) and body (C) in the `indonesian` text-search
@@ -208,6 +216,27 @@ class PostAction(models.TextChoices):
     REPUBLISH = "republish", _("diterbitkan kembali")
 
 
+class RefusalReason(models.Model):
+    """Why an editor asked for changes or rejected: a list editors maintain.
+
+    Counted per unit and region on the statistics dashboard as a quality
+    signal beside the counts.
+    """
+
+    name = models.CharField(_("alasan"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("jenis alasan penolakan")
+        verbose_name_plural = pgettext_lazy("plural", "jenis alasan penolakan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PostEvent(models.Model):
     """One audit row per transition or editorial decision.
 
@@ -233,6 +262,15 @@ class PostEvent(models.Model):
         _("ke status"), max_length=20, choices=PostStatus.choices, blank=True
     )
     comment = models.TextField(_("catatan"), blank=True)
+    # Required for requests for changes and rejections (news.services.decisions).
+    reason = models.ForeignKey(
+        RefusalReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("jenis alasan"),
+    )
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     notified_at = models.DateTimeField(_("pemberitahuan selesai"), null=True)
 
@@ -418,6 +456,10 @@ class Photo(models.Model):
     status = models.CharField(
         max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING
     )
+    # Faces found by the worker in the clean copy (news.checks.faces): a list
+    # of [x, y, width, height] boxes in the clean copy's pixels. None until
+    # the detector ran.
+    faces = models.JSONField(_("wajah terdeteksi"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
