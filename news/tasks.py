@@ -160,3 +160,17 @@ def sweep_orphan_inline_photos() -> int:
     from news import services
 
     return services.photo_orphans_delete()
+
+
+@shared_task(
+    name="news.tasks.run_post_checks",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def run_post_checks(post_id: int) -> int:
+    """The checks before an editor decides (news.checks); safe to re-run."""
+    from news.checks import post_checks_run
+
+    return len(post_checks_run(post_id=post_id))

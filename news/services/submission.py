@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from news.checks import post_checks_enqueue
 from news.models import (
     Post,
     PostAction,
@@ -96,6 +97,8 @@ def post_submit(*, post: Post, actor: User, note: str = "") -> Post:
         comment=note,
     )
     post_snapshot_create(post=post, event=event)
+    # The worker's checks for the editors (duplicates, faces, content).
+    post_checks_enqueue(post=post)
     return post
 
 

@@ -125,15 +125,14 @@ def test_events_that_call_for_no_mail_are_settled_when_written(
         PostAction.APPROVE: False,
     }
     owed = PostEvent.objects.filter(post=post, notified_at__isnull=True)
-    assert sorted(name for name, _args in enqueued) == [
+    mails = [(n, args) for n, args in enqueued if n.startswith("news.tasks.notify")]
+    assert sorted(name for name, _args in mails) == [
         "news.tasks.notify_decision",
         "news.tasks.notify_head_review",
         "news.tasks.notify_head_review",
         "news.tasks.notify_new_submission",
     ]
-    assert {args[0] for _name, args in enqueued} == set(
-        owed.values_list("pk", flat=True)
-    )
+    assert {args[0] for _name, args in mails} == set(owed.values_list("pk", flat=True))
 
 
 def test_decision_mail_is_sent_once_and_settles_the_event(mailoutbox, contributor):

@@ -333,7 +333,10 @@ def test_submit_sends_to_editors(
         S.DRAFT,
         S.SUBMITTED,
     )
-    assert enqueued == [("news.tasks.notify_new_submission", (event.pk,))]
+    assert enqueued == [
+        ("news.tasks.notify_new_submission", (event.pk,)),
+        ("news.tasks.run_post_checks", (post.pk,)),
+    ]
     assert event.notified_at is None  # owed a mail until the task has sent it
 
 
@@ -356,7 +359,10 @@ def test_submit_goes_to_head_when_unit_requires_it(
     assert post.status == S.HEAD_REVIEW
     # The head is asked to approve it; the editors hear nothing yet.
     event = events(post).get()
-    assert enqueued == [("news.tasks.notify_head_review", (event.pk,))]
+    assert enqueued == [
+        ("news.tasks.notify_head_review", (event.pk,)),
+        ("news.tasks.run_post_checks", (post.pk,)),
+    ]
 
     # The head's own post needs no second look.
     own = make_post(head)
