@@ -18,6 +18,13 @@ $(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The HTML checker (vnu-jar, run with Java) and axe-core for the public
+# pages' validity and accessibility tests; reinstalled when the lock changes.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Catalogues are compiled only when their .po changed (as compilemessages does,
 # with msgfmt --check-format), so a second `make run` skips the step.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
@@ -43,7 +50,8 @@ format: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(VENV)/.dev-deps messages lint
+test: $(VENV)/.dev-deps node_modules/.installed messages lint
+	@command -v java >/dev/null || { echo "Java is missing for the HTML checker: apt-get install -y openjdk-17-jre-headless"; exit 1; }
 	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium"; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
