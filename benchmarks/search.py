@@ -396,7 +396,13 @@ def load_posts(count: int, seed: int = 8) -> float:
         for f in Post._meta.concrete_fields
         if not f.primary_key and f.name != "search_vector"
     ]
-    defaults = {f.attname: f.get_default() for f in fields}
+    # JSON fields (Post.checks) go through COPY as JSON text.
+    defaults = {
+        f.attname: json.dumps(f.get_default())
+        if isinstance(f.get_default(), dict | list)
+        else f.get_default()
+        for f in fields
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     now = datetime.now(UTC)
     span = timedelta(days=5 * 365).total_seconds()
