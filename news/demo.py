@@ -27,7 +27,15 @@ from django.utils.html import escape
 
 from news import services
 from news.demo_photos import demo_photo
-from news.models import Category, PhotoKind, Post, PostAction, PostEvent, PostStatus
+from news.models import (
+    Category,
+    PhotoKind,
+    Post,
+    PostAction,
+    PostEvent,
+    PostStatus,
+    RefusalReason,
+)
 from news.services.decisions import post_recommend
 from units.models import Role, Unit, User
 from units.names import normalize_unit_name
@@ -53,6 +61,7 @@ class DemoPost:
     featured: bool = False
     comment: str = ""  # the editor's request for changes
     reason: str = ""  # the editor's reason for a rejection
+    reason_type: str = ""  # RefusalReason slug of a request for changes/rejection
     recommendation: dict = field(default_factory=dict)  # {advice, comment}
     photo: bool = True
 
@@ -212,14 +221,26 @@ def _load_one(spec: DemoPost, index: int, *, unit: Unit, editor: User | None) ->
         submitted = timezone.now() - timedelta(hours=2)
     elif spec.status == S.CHANGES_REQUESTED:
         post = services.post_request_changes(
-            post=post, actor=editor, comment=spec.comment or "Mohon lengkapi."
+            post=post,
+            actor=editor,
+            reason_type=_refusal_reason(spec.reason_type),
+            comment=spec.comment or "Mohon lengkapi.",
         )
     elif spec.status == S.REJECTED:
         post = services.post_reject(
-            post=post, actor=editor, reason=spec.reason or "Tidak layak terbit."
+            post=post,
+            actor=editor,
+            reason_type=_refusal_reason(spec.reason_type),
+            comment=spec.reason or "Tidak layak terbit.",
         )
     _backdate(post, submitted=min(submitted, timezone.now()), published=None)
     return post
+
+
+def _refusal_reason(slug: str) -> RefusalReason | None:
+    """The demo's reason type: the one named, else the first one kept active."""
+    active = RefusalReason.objects.filter(is_active=True)
+    return active.filter(slug=slug).first() or active.first()
 
 
 def demo_load_posts(*, stdout: TextIO | None = None) -> int:

@@ -113,3 +113,16 @@ class PostFactory(factory.django.DjangoModelFactory):
     unit = factory.LazyAttribute(lambda o: o.author.unit)
     category = factory.SubFactory(CategoryFactory)
     status = "draft"
+
+
+class RefusalReasonFactory(factory.django.DjangoModelFactory):
+    """A reason type for requests for changes and rejections. get_or_create:
+    migration 0013's initial rows may or may not be there (a transactional
+    test flushes them)."""
+
+    class Meta:
+        model = "news.RefusalReason"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: "Alasan uji %d" % n)
+    slug = factory.Sequence(lambda n: "alasan-uji-%d" % n)

@@ -4,4 +4,4 @@ Importing the modules registers their ModelAdmins (Django's autodiscover
 imports this package).
 """
 
-from news.admin import photos, posts, taxonomy  # noqa: F401
+from news.admin import photos, posts, reasons, taxonomy  # noqa: F401

@@ -28,9 +28,10 @@ from django.views.decorators.cache import never_cache
 from news import selectors, services
 from news.admin.common import messages_of
 from news.admin.forms import (
-    CommentForm,
     ConfirmForm,
     ReasonForm,
+    RejectForm,
+    RequestChangesForm,
     ScheduleForm,
 )
 from news.models import (
@@ -79,9 +80,12 @@ DECISIONS = [
         PostAction.REQUEST_CHANGES,
         "minta-perbaikan",
         _("Minta perbaikan"),
-        CommentForm,
+        RequestChangesForm,
         lambda post, user, data: services.post_request_changes(
-            post=post, actor=user, comment=data["comment"]
+            post=post,
+            actor=user,
+            reason_type=data["reason_type"],
+            comment=data["comment"],
         ),
         _("Permintaan perbaikan dikirim ke UPT."),
     ),
@@ -89,9 +93,12 @@ DECISIONS = [
         PostAction.REJECT,
         "tolak",
         _("Tolak"),
-        ReasonForm,
+        RejectForm,
         lambda post, user, data: services.post_reject(
-            post=post, actor=user, reason=data["comment"]
+            post=post,
+            actor=user,
+            reason_type=data["reason_type"],
+            comment=data["comment"],
         ),
         _("Berita ditolak."),
         danger=True,
@@ -270,7 +277,7 @@ class DecisionViewsMixin:
     @admin.action(description=_("Minta perbaikan…"), permissions=["moderate"])
     def request_changes(self, request, queryset):
         if "apply" in request.POST:
-            form = CommentForm(request.POST)
+            form = RequestChangesForm(request.POST)
             if form.is_valid():
                 done, failed = [], []
                 for post in queryset.order_by("queue_rank", "queue_since", "pk"):
@@ -279,6 +286,7 @@ class DecisionViewsMixin:
                             services.post_request_changes(
                                 post=post,
                                 actor=request.user,
+                                reason_type=form.cleaned_data["reason_type"],
                                 comment=form.cleaned_data["comment"],
                             )
                         )
@@ -287,7 +295,7 @@ class DecisionViewsMixin:
                 self._report(request, done, failed, _("diminta perbaikan"))
                 return None
         else:
-            form = CommentForm()
+            form = RequestChangesForm()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -309,7 +317,15 @@ class PostEventInline(admin.TabularInline):
     model = PostEvent
     # Below 768 px each event is a labelled card rather than a table row.
     template = "admin/news/post/events_inline.html"
-    fields = ("time_wib", "actor_name", "action", "from_status", "to_status", "comment")
+    fields = (
+        "time_wib",
+        "actor_name",
+        "action",
+        "from_status",
+        "to_status",
+        "reason_name",
+        "comment",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -317,11 +333,15 @@ class PostEventInline(admin.TabularInline):
     verbose_name_plural = _("riwayat keputusan")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "reason")
 
     @admin.display(description=_("waktu"))
     def time_wib(self, obj):
         return waktu_lengkap(obj.created_at)
+
+    @admin.display(description=_("jenis alasan"))
+    def reason_name(self, obj):
+        return obj.reason.name if obj.reason_id else "-"
 
     @admin.display(description=_("oleh"))
     def actor_name(self, obj):

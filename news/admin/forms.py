@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Photo, Post, Recommendation
+from news.models import Photo, Post, Recommendation, RefusalReason
 from news.sanitize import (
     body_is_empty,
     clean_lead,
@@ -85,6 +85,43 @@ class ReasonForm(CommentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = _("Alasan")
+
+
+class RefusalReasonField(forms.ModelChoiceField):
+    """The reason type of a request for changes or a rejection (counted)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            # Only the types editors keep active; an old event keeps its own.
+            queryset=RefusalReason.objects.filter(is_active=True),
+            label=_("Jenis alasan"),
+            empty_label=_("— Pilih jenis alasan —"),
+            help_text=_(
+                "Dihitung di dasbor statistik per UPT dan kanwil; "
+                "jelaskan rinciannya di catatan."
+            ),
+            error_messages={
+                "required": _("Pilih jenis alasan."),
+                "invalid_choice": _(
+                    "Jenis alasan ini tidak tersedia lagi; pilih dari daftar."
+                ),
+            },
+            **kwargs,
+        )
+
+
+class RequestChangesForm(CommentForm):
+    """A request for changes: a reason type plus the comment for the unit."""
+
+    reason_type = RefusalReasonField()
+    field_order = ["reason_type", "comment"]
+
+
+class RejectForm(ReasonForm):
+    """A rejection: a reason type plus the reason spelled out for the unit."""
+
+    reason_type = RefusalReasonField()
+    field_order = ["reason_type", "comment"]
 
 
 class PhotoTextForm(forms.ModelForm):

@@ -81,7 +81,7 @@ def post_list_for_unit(*, unit, status: str | None = None) -> QuerySet[Post]:
 
 def post_events_for_post(*, post: Post) -> QuerySet[PostEvent]:
     """A post's history for its unit, newest first, with who did what."""
-    return post.events.select_related("actor").order_by("-created_at", "-id")
+    return post.events.select_related("actor", "reason").order_by("-created_at", "-id")
 
 
 def post_get_for_unit_page(*, unit, pk: int) -> Post:

@@ -10,12 +10,14 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from news.models import (
     Post,
     PostAction,
     PostStatus,
     Recommendation,
+    RefusalReason,
     ReviewRecommendation,
 )
 from news.services import workflow
@@ -73,10 +75,50 @@ def post_approve(
     return post
 
 
+MSG_REASON_TYPE_REQUIRED = _("Pilih jenis alasan dari daftar.")
+MSG_REASON_TYPE_INACTIVE = _(
+    "Jenis alasan “%(reason)s” sudah tidak dipakai; pilih jenis alasan lain."
+)
+
+
+def _refusal_reason_check(reason_type: RefusalReason | None) -> RefusalReason:
+    """A request for changes or a rejection is counted by its reason type."""
+    if reason_type is None:
+        raise ValidationError(
+            {
+                "reason_type": ValidationError(
+                    MSG_REASON_TYPE_REQUIRED, code="reason_type_required"
+                )
+            }
+        )
+    if not reason_type.is_active:
+        raise ValidationError(
+            {
+                "reason_type": ValidationError(
+                    MSG_REASON_TYPE_INACTIVE,
+                    code="reason_type_inactive",
+                    params={"reason": reason_type.name},
+                )
+            }
+        )
+    return reason_type
+
+
 @transaction.atomic
-def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
-    """Send a submission back to the unit; the comment says what to change."""
+def post_request_changes(
+    *,
+    post: Post,
+    actor: User,
+    reason_type: RefusalReason | None,
+    comment: str,
+) -> Post:
+    """Send a submission back to the unit; the comment says what to change.
+
+    The reason type (RefusalReason) is required: it is what the statistics
+    dashboard counts per unit and region.
+    """
     rights_require_editor(actor)
+    reason_type = _refusal_reason_check(reason_type)
     comment = workflow.required_text(
         comment, message=MSG_COMMENT_REQUIRED, code="required"
     )
@@ -92,6 +134,7 @@ def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
         action=PostAction.REQUEST_CHANGES,
         from_status=from_status,
         comment=comment,
+        reason=reason_type,
     )
     # The version sent back, editors' own edits included: what the unit's
     # resubmission is compared with.
@@ -100,11 +143,18 @@ def post_request_changes(*, post: Post, actor: User, comment: str) -> Post:
 
 
 @transaction.atomic
-def post_reject(*, post: Post, actor: User, reason: str) -> Post:
-    """Refuse a submission for good, saying why."""
+def post_reject(
+    *,
+    post: Post,
+    actor: User,
+    reason_type: RefusalReason | None,
+    comment: str,
+) -> Post:
+    """Refuse a submission for good: a reason type and a comment saying why."""
     rights_require_editor(actor)
-    reason = workflow.required_text(
-        reason, message=MSG_REASON_REQUIRED, code="required"
+    reason_type = _refusal_reason_check(reason_type)
+    comment = workflow.required_text(
+        comment, message=MSG_REASON_REQUIRED, code="required"
     )
     post = workflow.lock(post)
     workflow.transition_check(post, PostAction.REJECT)
@@ -116,7 +166,8 @@ def post_reject(*, post: Post, actor: User, reason: str) -> Post:
         actor=actor,
         action=PostAction.REJECT,
         from_status=from_status,
-        comment=reason,
+        comment=comment,
+        reason=reason_type,
     )
     return post
 

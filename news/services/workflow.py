@@ -226,6 +226,7 @@ def record(
     action: str,
     from_status: str,
     comment: str = "",
+    reason=None,
 ) -> PostEvent:
     mailed = action in MAILED_ACTIONS
     event = PostEvent(
@@ -235,6 +236,7 @@ def record(
         from_status=from_status,
         to_status=post.status,
         comment=comment,
+        reason=reason,
         # Nobody to tell: settled from the start, so the resend job skips it.
         notified_at=None if mailed else timezone.now(),
     )

@@ -14,6 +14,7 @@ from news.models import (
 )
 from tests.factories import (
     EditorFactory,
+    RefusalReasonFactory,
 )
 from tests.news.admin_pages import (
     change_form_data,
@@ -97,14 +98,18 @@ def test_schedule_in_the_past_shows_the_error(editor_client, submitted):
     [("minta-perbaikan", S.CHANGES_REQUESTED), ("tolak", S.REJECTED)],
 )
 def test_comment_required_decisions(editor_client, submitted, slug, status):
-    refused = editor_client.post(decide_url(submitted, slug), {"comment": "  "})
+    reason = RefusalReasonFactory()
+    refused = editor_client.post(
+        decide_url(submitted, slug), {"reason_type": reason.pk, "comment": "  "}
+    )
     assert refused.status_code == 200
     assert "errorlist" in refused.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
 
     response = editor_client.post(
-        decide_url(submitted, slug), {"comment": "Lengkapi foto kegiatan."}
+        decide_url(submitted, slug),
+        {"reason_type": reason.pk, "comment": "Lengkapi foto kegiatan."},
     )
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -144,7 +149,12 @@ def test_late_second_decision_shows_a_clear_message(editor_client, submitted):
     other_editor = EditorFactory()
     from news import services
 
-    services.post_reject(post=submitted, actor=other_editor, reason="Duplikat.")
+    services.post_reject(
+        post=submitted,
+        actor=other_editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Duplikat.",
+    )
 
     response = editor_client.post(decide_url(submitted, "setujui"))
 
@@ -256,13 +266,23 @@ def test_bulk_request_changes_asks_for_a_comment(editor_client, author, category
     assert page.status_code == 200
     assert "Catatan untuk UPT" in page.content.decode()
 
-    blank = editor_client.post(CHANGELIST, {**selected, "apply": "1", "comment": ""})
+    reason = RefusalReasonFactory()
+    blank = editor_client.post(
+        CHANGELIST,
+        {**selected, "apply": "1", "reason_type": reason.pk, "comment": ""},
+    )
     assert blank.status_code == 200
     assert "errorlist" in blank.content.decode()
     assert Post.objects.filter(status=S.SUBMITTED).count() == 2
 
     done = editor_client.post(
-        CHANGELIST, {**selected, "apply": "1", "comment": "Foto kurang jelas."}
+        CHANGELIST,
+        {
+            **selected,
+            "apply": "1",
+            "reason_type": reason.pk,
+            "comment": "Foto kurang jelas.",
+        },
     )
     assert done.status_code == 302
     assert Post.objects.filter(status=S.CHANGES_REQUESTED).count() == 2

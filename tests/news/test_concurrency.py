@@ -24,6 +24,7 @@ from tests.factories import (
     CategoryFactory,
     EditorFactory,
     PostFactory,
+    RefusalReasonFactory,
     RegionFactory,
     UnitFactory,
     UserFactory,
@@ -81,10 +82,13 @@ def run_at_once(*calls):
 SECOND_DECISIONS = {
     "approve": lambda post, editor: services.post_approve(post=post, actor=editor),
     "reject": lambda post, editor: services.post_reject(
-        post=post, actor=editor, reason="Duplikat."
+        post=post, actor=editor, reason_type=RefusalReasonFactory(), comment="Duplikat."
     ),
     "request_changes": lambda post, editor: services.post_request_changes(
-        post=post, actor=editor, comment="Perbaiki judul."
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Perbaiki judul.",
     ),
 }
 
@@ -124,7 +128,12 @@ def test_decision_and_withdrawal_at_once(author, slow_check):
 
     results = run_at_once(
         lambda: services.post_withdraw(post=post, actor=author),
-        lambda: services.post_reject(post=post, actor=editor, reason="Tidak layak."),
+        lambda: services.post_reject(
+            post=post,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="Tidak layak.",
+        ),
     )
 
     assert sum(isinstance(r, Post) for r in results) == 1, results
@@ -186,7 +195,12 @@ class SlowSMTPBackend(LocmemBackend):
 @pytest.fixture
 def lost_decision(author):
     post = PostFactory(author=author, category=CategoryFactory(), status="submitted")
-    services.post_reject(post=post, actor=EditorFactory(), reason="Duplikat.")
+    services.post_reject(
+        post=post,
+        actor=EditorFactory(),
+        reason_type=RefusalReasonFactory(),
+        comment="Duplikat.",
+    )
     event = PostEvent.objects.get(post=post)
     PostEvent.objects.filter(pk=event.pk).update(
         created_at=timezone.now() - timedelta(minutes=5)

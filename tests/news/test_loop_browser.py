@@ -30,6 +30,7 @@ from news.models import Category, PhotoStatus, Post, PostStatus  # noqa: E402
 from tests.factories import (  # noqa: E402
     EditorFactory,
     HeadFactory,
+    RefusalReasonFactory,
     RegionFactory,
     ReviewerFactory,
     UnitFactory,
@@ -195,6 +196,7 @@ def test_the_whole_loop_from_submission_to_the_public_article(
         username="peninjau.jateng", first_name="Dewi", last_name="Peninjau"
     )
     editor = EditorFactory(username="redaksi", first_name="Rina", last_name="Redaksi")
+    reason = RefusalReasonFactory(name="Foto tidak layak", slug="foto-tidak-layak")
     base = live_server.url
     shots = Shots(page, Path(output_path))
     page.route("**/media/**", serve_media)
@@ -266,6 +268,7 @@ def test_the_whole_loop_from_submission_to_the_public_article(
     expect(recommendation).to_contain_text("Perlu perbaikan")
     expect(recommendation).to_contain_text(REVIEW_COMMENT)
     page.get_by_role("link", name="Minta perbaikan").click()
+    page.get_by_label("Jenis alasan").select_option(label=reason.name)
     page.get_by_label("Catatan untuk UPT").fill(REQUEST_NOTE)
     shots("4-editor-requests-changes")
     page.get_by_role("button", name="Minta perbaikan").click()

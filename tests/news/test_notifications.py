@@ -23,6 +23,7 @@ from tests.factories import (
     EditorFactory,
     HeadFactory,
     PostFactory,
+    RefusalReasonFactory,
     UnitFactory,
     UserFactory,
 )
@@ -137,7 +138,12 @@ def test_events_that_call_for_no_mail_are_settled_when_written(
 
 def test_decision_mail_is_sent_once_and_settles_the_event(mailoutbox, contributor):
     post = make_post(contributor, status=S.SUBMITTED)
-    services.post_reject(post=post, actor=EditorFactory(), reason="Duplikat.")
+    services.post_reject(
+        post=post,
+        actor=EditorFactory(),
+        reason_type=RefusalReasonFactory(),
+        comment="Duplikat.",
+    )
     event = PostEvent.objects.get(post=post)
     assert event.notified_at is None
 
@@ -154,7 +160,12 @@ def test_nobody_to_mail_still_settles_the_event(mailoutbox, contributor):
     post = make_post(contributor, status=S.SUBMITTED)
     contributor.email = ""
     contributor.save()
-    services.post_reject(post=post, actor=EditorFactory(), reason="Duplikat.")
+    services.post_reject(
+        post=post,
+        actor=EditorFactory(),
+        reason_type=RefusalReasonFactory(),
+        comment="Duplikat.",
+    )
     event = PostEvent.objects.get(post=post)
 
     assert notifications.decision_mail_send(event_id=event.pk) == 0
@@ -259,9 +270,19 @@ def test_resend_queues_only_events_owed_a_mail_for_a_while(
     lost_review = make_post(contributor)
     services.post_submit(post=lost_review, actor=contributor)
     sent = make_post(contributor, status=S.SUBMITTED)
-    services.post_request_changes(post=sent, actor=editor, comment="Foto kurang.")
+    services.post_request_changes(
+        post=sent,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Foto kurang.",
+    )
     just_now = make_post(contributor, status=S.SUBMITTED)
-    services.post_reject(post=just_now, actor=editor, reason="Duplikat.")
+    services.post_reject(
+        post=just_now,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Duplikat.",
+    )
     for post in (lost_decision, lost_review, sent):
         age(PostEvent.objects.get(post=post))
     PostEvent.objects.filter(post=sent).update(notified_at=timezone.now())
@@ -294,7 +315,12 @@ def test_resend_works_in_bounded_batches_oldest_first(
     events = []
     for minutes in (10, 30, 20):
         post = make_post(contributor, status=S.SUBMITTED)
-        services.post_reject(post=post, actor=editor, reason="Duplikat.")
+        services.post_reject(
+            post=post,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="Duplikat.",
+        )
         event = PostEvent.objects.get(post=post)
         age(event, minutes=minutes)
         events.append(event)
@@ -311,7 +337,12 @@ def test_resend_stops_at_the_first_broker_failure(
     editor = EditorFactory()
     for _ in range(3):
         post = make_post(contributor, status=S.SUBMITTED)
-        services.post_reject(post=post, actor=editor, reason="Duplikat.")
+        services.post_reject(
+            post=post,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="Duplikat.",
+        )
         age(PostEvent.objects.get(post=post))
     attempts = []
 

@@ -16,6 +16,7 @@ from tests.factories import (
     CategoryFactory,
     EditorFactory,
     PostFactory,
+    RefusalReasonFactory,
     TagFactory,
     UserFactory,
 )
@@ -71,7 +72,10 @@ def sent_back(post, contributor, editor):
     """Submitted, then returned by the editors with a request for changes."""
     services.post_submit(post=post, actor=contributor)
     services.post_request_changes(
-        post=post, actor=editor, comment="Sebutkan jumlah peserta yang benar."
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Sebutkan jumlah peserta yang benar.",
     )
     post.refresh_from_db()
     return post
@@ -117,7 +121,12 @@ def test_every_submission_keeps_a_snapshot_of_what_was_sent(post, contributor, e
     assert photo["alt_text"] == "Warga binaan menjahit"
     assert photo["credit"] == "Humas Lapas"
 
-    services.post_request_changes(post=post, actor=editor, comment="Perbaiki judul.")
+    services.post_request_changes(
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Perbaiki judul.",
+    )
     resubmit_with_changes(post, contributor)
 
     newest, returned, oldest = post.snapshots.order_by("-event__created_at")
@@ -303,7 +312,10 @@ def test_the_selector_costs_the_same_whatever_the_number_of_rounds(
             post=sent_back, actor=contributor, note="Putaran %d" % round_
         )
         services.post_request_changes(
-            post=sent_back, actor=editor, comment="Lagi %d" % round_
+            post=sent_back,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="Lagi %d" % round_,
         )
     resubmit_with_changes(sent_back, contributor)
 
@@ -508,7 +520,12 @@ def test_the_editors_own_edits_are_part_of_the_version_sent_back(
 ):
     services.post_submit(post=post, actor=contributor)
     services.post_update(post=post, actor=editor, lead="Ringkasan dari redaksi.")
-    services.post_request_changes(post=post, actor=editor, comment="Periksa isi.")
+    services.post_request_changes(
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Periksa isi.",
+    )
 
     # Unchanged since it was sent back, editors' edit included: refused.
     with pytest.raises(ValidationError):

@@ -26,6 +26,7 @@ from tests.factories import (
     EditorFactory,
     HeadFactory,
     PostFactory,
+    RefusalReasonFactory,
     ReviewerFactory,
     UserFactory,
 )
@@ -597,7 +598,12 @@ def test_schedule_in_the_past_is_refused(editor, submitted):
 def test_second_decision_is_refused_clearly(editor, submitted):
     services.post_approve(post=submitted, actor=editor)
     with pytest.raises(ValidationError) as excinfo:
-        services.post_reject(post=submitted, actor=EditorFactory(), reason="Duplikat")
+        services.post_reject(
+            post=submitted,
+            actor=EditorFactory(),
+            reason_type=RefusalReasonFactory(),
+            comment="Duplikat",
+        )
     assert code_of(excinfo) == "already_decided"
     assert excinfo.value.messages[0].startswith("Berita ini sudah diputuskan")
     assert "Terbit" in excinfo.value.messages[0]
@@ -610,10 +616,13 @@ DECISIONS = {
         post=post, actor=actor, publish_at=timezone.now() + timedelta(days=1)
     ),
     "request_changes": lambda post, actor: services.post_request_changes(
-        post=post, actor=actor, comment="Perbaiki."
+        post=post, actor=actor, reason_type=RefusalReasonFactory(), comment="Perbaiki."
     ),
     "reject": lambda post, actor: services.post_reject(
-        post=post, actor=actor, reason="Tidak layak."
+        post=post,
+        actor=actor,
+        reason_type=RefusalReasonFactory(),
+        comment="Tidak layak.",
     ),
 }
 
@@ -656,14 +665,27 @@ def test_administrator_and_superuser_decide(contributor):
 def test_request_changes_needs_a_comment_and_unlocks(contributor, editor, submitted):
     for comment in ("", "   \n "):
         with pytest.raises(ValidationError) as excinfo:
-            services.post_request_changes(post=submitted, actor=editor, comment=comment)
+            services.post_request_changes(
+                post=submitted,
+                actor=editor,
+                reason_type=RefusalReasonFactory(),
+                comment=comment,
+            )
         assert code_of(excinfo) == "required"
     with pytest.raises(ValidationError) as excinfo:
-        services.post_request_changes(post=submitted, actor=editor, comment="x\x00")
+        services.post_request_changes(
+            post=submitted,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="x\x00",
+        )
     assert code_of(excinfo) == "control_characters"
 
     services.post_request_changes(
-        post=submitted, actor=editor, comment="Lengkapi nama\r\nnarasumber."
+        post=submitted,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Lengkapi nama\r\nnarasumber.",
     )
     submitted.refresh_from_db()
     assert submitted.status == S.CHANGES_REQUESTED
@@ -673,9 +695,16 @@ def test_request_changes_needs_a_comment_and_unlocks(contributor, editor, submit
 
 def test_reject_needs_a_reason(editor, submitted):
     with pytest.raises(ValidationError) as excinfo:
-        services.post_reject(post=submitted, actor=editor, reason="")
+        services.post_reject(
+            post=submitted, actor=editor, reason_type=RefusalReasonFactory(), comment=""
+        )
     assert code_of(excinfo) == "required"
-    services.post_reject(post=submitted, actor=editor, reason="Bukan kegiatan UPT.")
+    services.post_reject(
+        post=submitted,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Bukan kegiatan UPT.",
+    )
     submitted.refresh_from_db()
     assert submitted.status == S.REJECTED
     assert events(submitted).get().comment == "Bukan kegiatan UPT."
@@ -683,7 +712,12 @@ def test_reject_needs_a_reason(editor, submitted):
 
 def test_comment_length_is_bounded(editor, submitted):
     with pytest.raises(ValidationError) as excinfo:
-        services.post_reject(post=submitted, actor=editor, reason="x" * 2001)
+        services.post_reject(
+            post=submitted,
+            actor=editor,
+            reason_type=RefusalReasonFactory(),
+            comment="x" * 2001,
+        )
     assert code_of(excinfo) == "max_length"
 
 
@@ -811,7 +845,12 @@ def test_decision_mail_subject_is_one_line(mailoutbox, contributor, editor):
     UserFactory(unit=contributor.unit, is_active=False)  # inactive: skipped
     # Stored before validation existed, say: still no header injection.
     post = make_post(contributor, status=S.SUBMITTED, title="Judul\r\nBcc: x@evil.org")
-    services.post_reject(post=post, actor=editor, reason="Tidak sesuai.")
+    services.post_reject(
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Tidak sesuai.",
+    )
     event = events(post).get()
 
     assert notifications.decision_mail_send(event_id=event.pk) == 2

@@ -14,6 +14,7 @@ from tests.factories import (
     EditorFactory,
     HeadFactory,
     PostFactory,
+    RefusalReasonFactory,
     UnitFactory,
     UserFactory,
 )
@@ -45,7 +46,10 @@ def sent_back_post(author, editor):
             post=post, actor=HeadFactory(unit=author.unit, email="")
         )
     services.post_request_changes(
-        post=post, actor=editor, comment="Jumlah peserta belum sesuai."
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Jumlah peserta belum sesuai.",
     )
     post.refresh_from_db()
     assert post.status == PostStatus.CHANGES_REQUESTED

@@ -20,6 +20,7 @@ from tests.factories import (
     CategoryFactory,
     EditorFactory,
     PostFactory,
+    RefusalReasonFactory,
     RegionFactory,
     UnitFactory,
     UserFactory,
@@ -99,7 +100,10 @@ def test_every_decision_is_mailed_to_the_unit(
     post = PostFactory(author=author, category=category, status=S.SUBMITTED)
 
     services.post_request_changes(
-        post=post, actor=editor, comment="Tambahkan jumlah peserta."
+        post=post,
+        actor=editor,
+        reason_type=RefusalReasonFactory(),
+        comment="Tambahkan jumlah peserta.",
     )
 
     assert wait_for(lambda: len(mailoutbox) == 2)
