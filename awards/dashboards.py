@@ -319,12 +319,16 @@ def crisis_response(period: AwardPeriod) -> Table:
 
 
 def editor_tables(*, period: AwardPeriod | None, region, month: date) -> dict:
+    # Imported here: awards.refusal_stats builds on this module's Table.
+    from awards.refusal_stats import refusal_tables
+
     tables = [odon_heatmap(month=month, region=region)]
     if period is not None:
         tables = [
             posts_per_month_region(period),
             review_turnaround(period),
             approval_rates(period),
+            *refusal_tables(period=period, region=region, months=_months(period)),
             *tables,
             social_growth(period),
             crisis_response(period),
@@ -359,6 +363,19 @@ def chart_data(tables: dict) -> dict:
             "datasets": [
                 {"label": str(t.headers[i]), "data": [r[i] for r in t.rows]}
                 for i in (2, 3, 4)
+            ],
+            "stacked": True,
+        }
+    if "alasan-per-bulan" in tables:
+        # Stacked by reason type, months only (the totals row left out).
+        t = tables["alasan-per-bulan"]
+        months = t.rows[:-1]
+        charts["alasan-per-bulan"] = {
+            "type": "bar",
+            "labels": [str(r[0]) for r in months],
+            "datasets": [
+                {"label": str(t.headers[i]), "data": [r[i] for r in months]}
+                for i in range(1, len(t.headers) - 1)
             ],
             "stacked": True,
         }

@@ -8,6 +8,7 @@ urlpatterns = [
     # Unit contributors (and heads of unit); the reader's site is public.urls.
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/berita/baru/", views.post_create, name="create"),
+    path("dasbor/berita/periksa/", views.post_checklist, name="checklist"),
     path("dasbor/berita/<int:pk>/", views.post_detail, name="post"),
     path("dasbor/berita/<int:pk>/ubah/", views.post_edit, name="edit"),
     path("dasbor/berita/<int:pk>/pratinjau/", views.post_preview, name="preview"),

@@ -331,6 +331,15 @@ PHOTO_RENDITION_THREADS = env.int("PHOTO_RENDITION_THREADS", default=1)
 SUBMISSIONS_PER_UNIT_PER_HOUR = env.int("SUBMISSIONS_PER_UNIT_PER_HOUR", default=20)
 # Hours a submission may wait for the editors before the queue marks it overdue.
 REVIEW_TARGET_HOURS = env.int("REVIEW_TARGET_HOURS", default=24)
+# Content checks (news.checks.content): shown to the contributor while they
+# write and to the editors as flags; they warn, they never block.
+CONTENT_TITLE_MIN_CHARS = env.int("CONTENT_TITLE_MIN_CHARS", default=20)
+CONTENT_TITLE_MAX_CHARS = env.int("CONTENT_TITLE_MAX_CHARS", default=120)
+CONTENT_LEAD_MIN_CHARS = env.int("CONTENT_LEAD_MIN_CHARS", default=60)
+CONTENT_LEAD_MAX_CHARS = env.int("CONTENT_LEAD_MAX_CHARS", default=300)
+CONTENT_BODY_MIN_CHARS = env.int("CONTENT_BODY_MIN_CHARS", default=600)
+CONTENT_ALT_MIN_CHARS = env.int("CONTENT_ALT_MIN_CHARS", default=15)
+CONTENT_STALE_DAYS = env.int("CONTENT_STALE_DAYS", default=14)
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

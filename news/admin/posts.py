@@ -13,6 +13,7 @@ see the admin. Each kind of page lives in its own module as a mixin.
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -25,9 +26,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from news import selectors, services
+from news.admin import compare
+from news.admin.checks import checks_flag_html
 from news.admin.common import NEWSROOM_ZONE, NewsroomPageMixin, duration, messages_of
 from news.admin.decisions import DECISIONS, DecisionViewsMixin, PostEventInline
-from news.admin.filters import QueueStatusFilter
+from news.admin.filters import QueueStatusFilter, StoryGroupFilter
 from news.admin.forms import PostAdminForm
 from news.admin.photos import PostPhotoViewsMixin, thumbnail_url
 from news.admin.reading import ReviewerReadingMixin
@@ -40,6 +43,7 @@ from news.models import (
     Recommendation,
 )
 from news.selectors import post_status_counts
+from news.selectors.groups import post_story_group
 from news.services import EDITABLE_FIELDS, rights
 from news.widgets import CKEditor5Widget
 
@@ -63,11 +67,13 @@ class PostAdmin(
         "submitted",
         "waiting",
         "recommendation_badge",
+        "check_flags",
     )
     # The title cell holds its own two links (decision page, preview).
     list_display_links = None
     list_filter = (
         QueueStatusFilter,
+        StoryGroupFilter,
         ("unit__region", admin.RelatedOnlyFieldListFilter),
         ("unit", admin.RelatedOnlyFieldListFilter),
         "category",
@@ -116,7 +122,13 @@ class PostAdmin(
     class Media:
         # CKEditor inside the admin's form rows (the widget brings its own);
         # the queue and the decision page's panels.
-        css = {"all": ["css/admin_editor.css", "css/admin_queue.css"]}
+        css = {
+            "all": [
+                "css/admin_editor.css",
+                "css/admin_queue.css",
+                "css/admin_checks.css",
+            ]
+        }
 
     # --- Who sees what ---------------------------------------------------------
 
@@ -223,6 +235,11 @@ class PostAdmin(
             Recommendation(obj.recommendation).label,
         )
 
+    @admin.display(description=_("pemeriksaan"))
+    def check_flags(self, obj):
+        # Read from the row's own Post.checks: no query per row.
+        return checks_flag_html(obj)
+
     @admin.display(description=_("judul"), ordering="title")
     def title_links(self, obj):
         return format_html(
@@ -303,6 +320,9 @@ class PostAdmin(
             # What the unit changed since the editors sent it back (news.diffing).
             extra_context["resubmission_diff"] = selectors.post_resubmission_diff(
                 post=post
+            )
+            extra_context["story_group"] = post_story_group(
+                post=post, user=request.user
             )
             if self._can_see_revisions(request):
                 extra_context["revisions_url"] = reverse(
@@ -392,6 +412,11 @@ class PostAdmin(
                 "<path:object_id>/unggah-gambar/",
                 wrap(self.upload_image_view),
                 name="news_post_upload_image",
+            ),
+            path(
+                "<path:object_id>/bandingkan/<int:other_id>/",
+                wrap(partial(compare.post_compare_view, model_admin=self)),
+                name="news_post_compare",
             ),
             path(
                 "<path:object_id>/revisi/",

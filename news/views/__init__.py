@@ -4,6 +4,7 @@ Contributor views are for unit staff only and load every post through
 `selectors.post_get_for_unit`, so another unit's post is a 404 everywhere.
 """
 
+from news.views.checks import post_checklist  # noqa: F401
 from news.views.common import unit_staff_required  # noqa: F401
 from news.views.photos import (  # noqa: F401
     photo_edit,

@@ -16,6 +16,7 @@ from news.forms import (
 )
 from news.models import PhotoKind, Post, PostStatus
 from news.services import rights
+from news.views.checks import post_form_checklist
 from news.views.common import (
     DASHBOARD_PAGE_SIZE,
     INLINE_ALT_WARNING,
@@ -136,6 +137,9 @@ def _post_form_page(request, *, post=None):
                 _("Berita belum tersimpan. Periksa isian yang ditandai merah."),
             )
     photos = selectors.photo_list_for_post(post=post) if post else []
+    checklist = post_form_checklist(
+        unit=unit, post=post, form=form, slots=[cover_form, *gallery.forms]
+    )
     return render(
         request,
         "news/post_form.html",
@@ -148,6 +152,7 @@ def _post_form_page(request, *, post=None):
             "has_cover": any(p.kind == PhotoKind.COVER for p in photos),
             "gallery_staged": any(f.staged_photo for f in gallery.forms),
             "zone": unit.time_zone,
+            "checklist": checklist,
         },
     )
 
