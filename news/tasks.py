@@ -174,3 +174,19 @@ def run_post_checks(post_id: int) -> int:
     from news.checks import post_checks_run
 
     return len(post_checks_run(post_id=post_id))
+
+
+@shared_task(
+    name="news.tasks.flush_read_counts",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def flush_read_counts() -> int:
+    """Add the reads counted in the cache to Post.read_count (bounded batches).
+
+    No retries: the next run is the retry; counters wait hours in the cache.
+    """
+    from news.services.readcounts import read_counts_flush
+
+    return read_counts_flush()

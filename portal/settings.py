@@ -52,19 +52,33 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    # About, contact and PPID pages, edited by editors (portal.site_pages).
+    "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "axes",
+    # Two-step login (units.two_factor): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    # First: answers anonymous readers from the page cache before anything
+    # else runs, and makes their responses cacheable (public.caching).
+    "public.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.ChosenLanguageMiddleware",
+    "portal.middleware.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then unverified users needing a second
+    # factor are kept on the code step; then the per-address login limit.
+    "django_otp.middleware.OTPMiddleware",
+    "units.two_factor.SecondFactorMiddleware",
+    "units.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its response.
@@ -192,6 +206,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-inline-photos": {
         "task": "news.tasks.sweep_orphan_inline_photos",
         "schedule": crontab(hour=20, minute=0),
+    },
+    # Every 5 minutes: add the reads counted in the cache (the article page's
+    # cookieless counter) to Post.read_count for the home page's "Terpopuler";
+    # bounded batches, one run at a time (news.services.readcounts).
+    "flush-read-counts": {
+        "task": "news.tasks.flush_read_counts",
+        "schedule": 300.0,
     },
     # Every night at 02:00 WIB (19:00 UTC): recompute the award statistics of
     # every open period from scratch, catching up on anything a debounced

@@ -1,7 +1,8 @@
 """Reads for news that join or aggregate, one module per audience.
 
-`contributor` (the unit's area), `newsroom` (the admin), `public` (the
-reader's site) and `photos` (the pipeline's jobs). Callers import from
+`contributor` (the unit's area), `home` (the reader's home page),
+`newsroom` (the admin), `public` (the reader's site) and `photos` (the
+pipeline's jobs). Callers import from
 `news.selectors`; the names below are its public API.
 """
 
@@ -14,6 +15,17 @@ from news.selectors.contributor import (  # noqa: F401
     post_get_for_unit_page,
     post_list_for_unit,
     post_status_counts,
+)
+from news.selectors.home import (  # noqa: F401
+    CategorySection,
+    HomePage,
+    RegionSummary,
+    category_sections,
+    home_page,
+    post_list_headlines,
+    post_list_latest,
+    post_list_most_read,
+    region_summaries,
 )
 from news.selectors.newsroom import (  # noqa: F401
     QUEUE_ORDERING,

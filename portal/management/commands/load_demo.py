@@ -3,7 +3,7 @@ import importlib.util
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from units.demo import DEMO_PASSWORD, demo_load
+from units.demo import DEMO_PASSWORD, demo_load, demo_two_factor_notice
 
 
 class Command(BaseCommand):
@@ -35,7 +35,13 @@ class Command(BaseCommand):
             from awards.demo import demo_load_awards
 
             demo_load_awards(stdout=self.stdout)
+        if importlib.util.find_spec("public.demo") is not None:
+            # The footer's pages and social links, and reads for "Terpopuler".
+            from public.demo import demo_load_home
+
+            demo_load_home(stdout=self.stdout)
         self.stdout.write(self._box(accounts))
+        self.stdout.write(demo_two_factor_notice())
 
     def _box(self, accounts) -> str:
         site = settings.SITE_URL.rstrip("/")

@@ -1,0 +1,50 @@
+"""The footer's editable links: flatpages (about, contact, PPID) and the
+directorate's social media (portal.models.SocialLink).
+
+Editors edit both in the admin. The footer is on every page, so its links are
+read once and kept in the cache (no query per page); saving or deleting a
+flatpage or a social link drops that copy (signals wired in PortalConfig).
+Flatpages live under /halaman/ (public.views.pages): an editor gives a page
+the URL /halaman/<name>/.
+"""
+
+from django.core.cache import cache
+
+FOOTER_CACHE_KEY = "site-footer:links:v1"
+PAGES_PREFIX = "/halaman/"
+
+
+def footer_links() -> dict:
+    """{"pages": [(title, url)], "social": [(platform, platform name, label, url)]}."""
+    links = cache.get(FOOTER_CACHE_KEY)
+    if links is None:
+        from django.conf import settings
+        from django.contrib.flatpages.models import FlatPage
+
+        from portal.models import SocialLink
+
+        pages = (
+            FlatPage.objects.filter(
+                sites=settings.SITE_ID,
+                registration_required=False,
+                url__startswith=PAGES_PREFIX,
+            )
+            .order_by("title")
+            .values_list("title", "url")
+        )
+        from portal.models import SocialPlatform
+
+        social = [
+            (platform, str(SocialPlatform(platform).label), label, url)
+            for platform, label, url in SocialLink.objects.filter(
+                is_active=True
+            ).values_list("platform", "label", "url")
+        ]
+        links = {"pages": list(pages), "social": social}
+        cache.set(FOOTER_CACHE_KEY, links, timeout=None)
+    return links
+
+
+def footer_links_forget(**kwargs) -> None:
+    """Signal receiver: the next page reads the links again."""
+    cache.delete(FOOTER_CACHE_KEY)
