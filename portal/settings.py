@@ -57,28 +57,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "axes",
-    # Two-step login (units.two_factor): TOTP apps and recovery codes.
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
-    # First: answers anonymous readers from the page cache before anything
-    # else runs, and makes their responses cacheable (public.caching).
-    "public.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.PathLanguageMiddleware",
+    "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(); then unverified users needing a second
-    # factor are kept on the code step; then the per-address login limit.
-    "django_otp.middleware.OTPMiddleware",
-    "units.two_factor.SecondFactorMiddleware",
-    "units.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its response.
