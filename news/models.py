@@ -512,3 +512,88 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return "%s %s %s" % (self.photo_id, self.width, self.format)
+
+
+# --- Stories about the same event (news.checks.grouping) ---------------------------
+
+
+class StoryGroup(models.Model):
+    """Submissions the worker judged to cover one event (or to be copies)."""
+
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kelompok berita")
+        verbose_name_plural = _("kelompok berita")
+
+    def __str__(self) -> str:
+        return "%s %s" % (_("Kelompok"), self.pk)
+
+
+class StoryGroupMember(models.Model):
+    """A post's place in its group and the score with which it joined."""
+
+    group = models.ForeignKey(
+        StoryGroup, on_delete=models.CASCADE, related_name="members"
+    )
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, related_name="story_membership"
+    )
+    # Similarity with `matched_post`, the member that brought it in.
+    score = models.FloatField(_("skor kemiripan"))
+    matched_post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anggota kelompok berita")
+        verbose_name_plural = _("anggota kelompok berita")
+
+    def __str__(self) -> str:
+        return "%s: %s" % (self.group_id, self.post_id)
+
+
+class StoryFingerprint(models.Model):
+    """A submission's stems, event date and place, as the matching reads them."""
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    submitted_at = models.DateTimeField()
+    event_date = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)  # stems, space-separated
+    region_id = models.IntegerField(null=True, blank=True)
+    terms = models.JSONField(default=dict)  # stem -> count
+
+    def __str__(self) -> str:
+        return str(self.post_id)
+
+
+class StoryKeyTerm(models.Model):
+    """The candidates' index: a submission's highest-weighted stems."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=40)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["term", "submitted_at"], name="news_storykeyterm_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class StoryTermCount(models.Model):
+    """How many indexed submissions hold a stem (the IDF's document frequency)."""
+
+    term = models.CharField(max_length=40, primary_key=True)
+    documents = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.term

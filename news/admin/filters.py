@@ -31,3 +31,23 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return selectors.post_queue_by_status(
             queryset=queryset, status=self.value() or ""
         )
+
+
+class StoryGroupFilter(admin.SimpleListFilter):
+    """Submissions the worker put in a group of stories about one event."""
+
+    title = _("kelompok berita")
+    parameter_name = "kelompok"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ya", _("Dalam kelompok berita")),
+            ("tidak", _("Tanpa kelompok")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(story_membership__isnull=False)
+        if self.value() == "tidak":
+            return queryset.filter(story_membership__isnull=True)
+        return queryset
