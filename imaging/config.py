@@ -23,7 +23,9 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 # an HDR gain map that way). The primary image is an ordinary JPEG.
 JPEG_FORMATS = ("JPEG", "MPO")
 
-RENDITION_WIDTHS = (320, 640, 1024, 1600)
+# 1200 is the width Open Graph and Twitter cards ask for (1200x630 and up):
+# the article's og:image is that JPEG rendition (public.metadata).
+RENDITION_WIDTHS = (320, 640, 1024, 1200, 1600)
 RENDITION_FORMATS = ("webp", "jpeg")
 
 # Encoder settings, tuned with benchmarks/renditions.py. WebP method 2 is

@@ -34,7 +34,7 @@ def decoded(rendition):
 def test_rendition_set_for_2000px_image():
     renditions = imaging.make_renditions(encode(photo(2000, 1333), "JPEG"))
     assert [(r.width, r.format) for r in renditions] == [
-        (w, fmt) for w in (320, 640, 1024, 1600) for fmt in ("webp", "jpeg")
+        (w, fmt) for w in (320, 640, 1024, 1200, 1600) for fmt in ("webp", "jpeg")
     ]
     for r in renditions:
         assert r.height == round(1333 * r.width / 2000)
@@ -142,7 +142,7 @@ def test_one_upload_object_serves_every_step():
     upload = SimpleUploadedFile("foto.jpg", data, "image/jpeg")
     assert imaging.validate_image(upload).format == "JPEG"
     assert imaging.clean_original(upload).width == 1200
-    assert len(imaging.make_renditions(upload)) == 6
+    assert len(imaging.make_renditions(upload)) == 8  # 320, 640, 1024, 1200
     assert not upload.closed
     upload.seek(0)
     assert upload.read() == data

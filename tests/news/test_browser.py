@@ -261,7 +261,7 @@ def test_cover_photo_uploaded_in_the_form_is_shown_with_srcset(
         # within ten minutes. Do what its next run does.
         services.photo_renditions_sweep(older_than=timedelta(0))
     assert wait_for(ready)
-    assert photo.renditions.count() == 8
+    assert photo.renditions.count() == 10
     page.get_by_role("button", name="Kirim ke redaksi").click()
     expect(page.locator(".badge")).to_have_text("Menunggu redaksi")
     log_out(page)
