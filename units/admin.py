@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +109,8 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ("region",)
     search_fields = ("name", "place", "code", "name_history__old_name")
     prepopulated_fields = {"slug": ("name",)}
+    # The social-media fields: an address typed without https:// gets it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (UnitMemberInline, UnitNameHistoryInline)
     fieldsets = (
         (None, {"fields": ("name", "code", "slug", "region", "is_active")}),
@@ -116,6 +119,18 @@ class UnitAdmin(admin.ModelAdmin):
             {"fields": ("unit_type", "speciality", "unit_class", "place")},
         ),
         (_("Kontak"), {"fields": ("address", "phone", "email", "website")}),
+        (
+            _("Media sosial"),
+            {
+                "fields": (
+                    "instagram_url",
+                    "facebook_url",
+                    "x_url",
+                    "youtube_url",
+                    "tiktok_url",
+                )
+            },
+        ),
         (_("Profil dan alur"), {"fields": ("profile", "requires_head_approval")}),
     )
 
