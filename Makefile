@@ -57,6 +57,7 @@ test: $(VENV)/.dev-deps node_modules/.installed messages lint
 
 check-deploy: $(VENV)/.run-deps
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		DATABASE_URL=$${DATABASE_URL:-postgres://localhost/portal} \
 		ALLOWED_HOSTS=berita.example.go.id $(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(VENV)/.dev-deps

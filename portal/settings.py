@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     "news",
     "awards",
     "public",
-    "django.contrib.admin",
+    # django.contrib.admin with a site that needs the second factor.
+    "units.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "axes",
+    # Two-step login (units.two_factor): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +72,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then unverified users needing a second
+    # factor are kept on the code step; then the per-address login limit.
+    "django_otp.middleware.OTPMiddleware",
+    "units.two_factor.SecondFactorMiddleware",
+    "units.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its response.
@@ -114,6 +124,14 @@ else:
             "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
         }
     }
+if not DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite locks the whole file per write: under several gunicorn workers
+    # and the Celery worker it gives "database is locked" errors, and the
+    # search, indexes and backups here are PostgreSQL's.
+    raise ImproperlyConfigured(
+        "SQLite is for development only: set DATABASE_URL to a PostgreSQL "
+        "database when DEBUG is off."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -250,18 +268,30 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the proxy (units.security.client_ip): the
+# proxy's X-Forwarded-For is read only from the addresses listed here, e.g.
+# TRUSTED_PROXIES=127.0.0.1 with the shipped nginx. Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
+# Password spraying (a few passwords on many usernames) from one address:
+# beyond this many failed logins in the window, that address gets a 429.
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
 AXES_VERBOSE = False
+# Length and a blocklist, no composition rules (NIST SP 800-63B): at least
+# 12 characters, not a common password (Django's list plus Indonesian ones),
+# not like the username, name or e-mail address.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation." + name}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": "units.passwords.SimilarToAccountValidator"},
+    {"NAME": "units.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "units.passwords.CommonPasswordValidator"},
 ]
+# Two-step login (django-otp). The issuer names the account in the app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal Berita Ditjenpas")
+# The device admin shows no secrets (keys, recovery codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password-reset requests per hour (units.services.password_reset_request):
 # per e-mail address, and per client address, higher since a unit's office
 # may sit behind one. Beyond either, the same neutral page and no mail.

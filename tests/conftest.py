@@ -164,3 +164,26 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _staff_force_login_verified(monkeypatch):
+    """client.force_login(staff) also passes the second factor (a TOTP device,
+    the session verified as django_otp.login does), so tests of other things
+    keep using the admin; tests of the check use
+    tests.two_factor.force_login_unverified. See tests/two_factor.py."""
+    from django.test import Client
+
+    from tests.two_factor import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_failure_count():
+    """The per-address count of failed logins (units.security) lives in Redis
+    for 15 minutes: the test client's address must not carry one test's
+    wrong passwords into the next."""
+    from django.core.cache import cache
+
+    cache.delete("login-failures:ip:127.0.0.1")

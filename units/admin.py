@@ -20,6 +20,7 @@ from units.imports.unit_csv import unit_import_csv
 from units.models import Region, Unit, UnitNameHistory, User
 from units.names import normalize_unit_name
 from units.services import unit_save, user_set_role
+from units.two_factor import two_factor_reset
 
 
 @admin.register(Region)
@@ -256,6 +257,28 @@ class PortalUserAdmin(UserAdmin):
         (_("Peran"), {"fields": ("role", "unit", "region")}),
     )
     readonly_fields = ("is_staff", "groups", "last_login", "date_joined")
+    actions = ("reset_two_factor",)
+
+    @admin.action(
+        description=_("Atur ulang verifikasi dua langkah (ponsel hilang)"),
+        permissions=("change",),
+    )
+    def reset_two_factor(self, request, queryset):
+        # Removes the app and recovery codes and ends the account's sessions;
+        # staff enrol a new phone at their next login.
+        users = list(queryset)
+        for user in users:
+            two_factor_reset(user=user, actor=request.user)
+            self.log_change(request, user, _("Verifikasi dua langkah diatur ulang."))
+        self.message_user(
+            request,
+            _(
+                "Verifikasi dua langkah %(count)d akun diatur ulang; sesi mereka "
+                "diakhiri."
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("nama"), ordering="first_name")
     def get_full_name(self, user: User) -> str:

@@ -4,11 +4,14 @@ Everything here is safe to run again: units are imported by normalised name and
 accounts are looked up by username, so a second run changes nothing.
 """
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from units.imports.csvfile import ImportReport
 from units.imports.unit_csv import unit_import_csv
@@ -22,6 +25,14 @@ DEMO_PASSWORD = "demo-pas-2024"
 # The head of unit (account `kepala`) approves this unit's posts before they
 # reach the editors, so the demo shows that path.
 HEAD_APPROVAL_UNIT = "Lapas Perempuan Kelas IIA Semarang"
+# Staff must give a code after the password (units.two_factor). The demo
+# staff accounts share this FIXED, published TOTP secret so that a reviewer
+# can log in after `make run`: add it to an authenticator app, or run
+# `manage.py demo_code`. Like the password it is only for demos: load_demo
+# refuses to run with DEBUG off, and with --force it adds no demo device.
+DEMO_TOTP_KEY = b"ditjenpas-demo-totp!".hex()
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+DEMO_DEVICE_NAME = "Demo (kunci tetap)"
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,8 @@ def demo_load(*, stdout: TextIO | None = None) -> list[DemoAccount]:
             user.set_password(DEMO_PASSWORD)
         if created or (user.role, user.unit, user.region) != (role, unit, region):
             user_set_role(user=user, role=role, unit=unit, region=region)
+        if user.is_staff and settings.DEBUG:
+            demo_totp_device(user=user)
         accounts.append(
             DemoAccount(
                 username=username,
@@ -117,3 +130,38 @@ def demo_load(*, stdout: TextIO | None = None) -> list[DemoAccount]:
             )
         )
     return accounts
+
+
+def demo_totp_device(*, user: User) -> TOTPDevice | None:
+    """The fixed-secret device of a demo staff account, unless it has enrolled
+    a phone of its own."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if devices.exclude(name=DEMO_DEVICE_NAME).exists():
+        return None
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+    )
+    return device
+
+
+def demo_two_factor_notice() -> str:
+    """What load_demo prints about the staff accounts' second step."""
+    if not settings.DEBUG:
+        return (
+            "Verifikasi dua langkah: DEBUG mati, jadi akun staf demo tidak diberi "
+            "kunci demo; mereka mendaftarkan aplikasi saat pertama kali masuk.\n"
+        )
+    return "\n".join(
+        [
+            "Verifikasi dua langkah (akun staf: admin, editor, peninjau):",
+            "  setelah kata sandi, portal meminta kode 6 angka. Kunci demo TOTP",
+            "  (sama untuk ketiganya, HANYA untuk demo): %s" % DEMO_TOTP_SECRET,
+            "  Masukkan kunci itu di aplikasi autentikator, atau jalankan",
+            "  `python manage.py demo_code` untuk kode saat ini.",
+            "  Satu kode hanya berlaku sekali: untuk masuk lagi, tunggu kode",
+            "  berikutnya (30 detik).",
+            "",
+        ]
+    )

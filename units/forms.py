@@ -211,3 +211,39 @@ class PortalUserChangeForm(RoleFieldsMixin, UserChangeForm):
             "is_active",
             "is_superuser",
         )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code step: six digits from the app, or one recovery code."""
+
+    otp_token = forms.CharField(
+        label=_("Kode verifikasi"),
+        max_length=20,
+        help_text=_(
+            "Enam angka dari aplikasi autentikator Anda, atau salah satu kode cadangan."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Kode dari aplikasi"),
+        max_length=10,
+        help_text=_("Enam angka yang sekarang tampil di aplikasi."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )

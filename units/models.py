@@ -387,6 +387,10 @@ class User(AbstractUser):
         ),
     )
 
+    # Raised to end every session of the account at once (deactivation, a
+    # reset of the second factor): it is part of the session hash below.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     objects = PortalUserManager()
 
     class Meta(AbstractUser.Meta):
@@ -418,6 +422,49 @@ class User(AbstractUser):
                 ),
             ),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_is_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        # However an account is deactivated (admin, import, service), its
+        # sessions end with it; reactivating it later revives none of them.
+        if not self.is_active and getattr(self, "_loaded_is_active", False):
+            self.session_epoch += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_epoch"}
+        super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
+
+    def sessions_end(self) -> None:
+        """End every session of this account, on its next request."""
+        User.objects.filter(pk=self.pk).update(
+            session_epoch=models.F("session_epoch") + 1
+        )
+        self.refresh_from_db(fields=["session_epoch"])
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, plus the session epoch once raised.
+
+        A session whose stored hash differs is flushed on its next request
+        (django.contrib.auth.get_user), whatever SESSION_ENGINE is in use; the
+        SECRET_KEY_FALLBACKS hashes go through here too. Epoch 0 gives
+        Django's own hash, so sessions from before this field stay valid.
+        """
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "units.User.get_session_auth_hash",
+            "%s:%d" % (self.password, self.session_epoch),
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_unit_staff(self) -> bool:

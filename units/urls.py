@@ -40,3 +40,15 @@ urlpatterns.append(
         name="admin_password_reset",
     )
 )
+
+# Two-step login (units.two_factor).
+urlpatterns += [
+    path("verifikasi/", views.otp_verify, name="otp_verify"),
+    path("dua-langkah/aktifkan/", views.otp_enrol, name="otp_enrol"),
+    path(
+        "dua-langkah/kode-cadangan/",
+        views.otp_recovery_codes,
+        name="otp_recovery_codes",
+    ),
+    path("dua-langkah/nonaktifkan/", views.otp_disable, name="otp_disable"),
+]

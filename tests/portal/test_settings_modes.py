@@ -40,6 +40,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "berita.ditjenpas.go.id",
+    # `check` opens no connection: the server need not exist.
+    "DATABASE_URL": "postgres://portal:rahasia@db.internal:5432/portal",
 }
 
 
@@ -164,3 +166,36 @@ def test_media_storage_is_chosen_by_configuration_alone(tmp_path):
         "BACKEND": "django.core.files.storage.InMemoryStorage",
         "OPTIONS": {"base_url": "https://media.example.go.id/"},
     }
+
+
+SQLITE_REFUSED = (
+    "ImproperlyConfigured: SQLite is for development only: set DATABASE_URL to "
+    "a PostgreSQL database when DEBUG is off."
+)
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [None, "sqlite:////tmp/portal-produksi.sqlite3"],
+    ids=["embedded-default", "sqlite-url"],
+)
+def test_debug_off_refuses_to_start_on_sqlite(tmp_path, database_url):
+    env = {key: value for key, value in PRODUCTION.items() if key != "DATABASE_URL"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+
+    result = run(["-c", SHOW_SETTINGS], tmp_path, **env)
+
+    assert result.returncode != 0
+    assert SQLITE_REFUSED in result.stderr
+
+
+def test_debug_on_still_runs_on_sqlite(tmp_path):
+    shown, _stderr = show_settings(tmp_path, DEBUG="true")
+    assert shown["engine"] == "django.db.backends.sqlite3"
+
+
+def test_debug_off_on_postgresql_starts(tmp_path):
+    shown, _stderr = show_settings(tmp_path, **PRODUCTION)
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["debug"] is False
