@@ -284,3 +284,33 @@ def test_both_ways_to_find_candidates_give_the_same_ranking(
 
     assert titles(results) == ["Menjahit seragam", "Lomba", "Rapat"]
     assert results.capped
+
+
+@pytest.mark.parametrize("window_share", [0.4, 1e-9])
+def test_a_recent_window_gives_the_same_ranking(make_post, monkeypatch, window_share):
+    """A mid-frequency word is first searched among recent posts (share 0.4:
+    the window holds enough candidates); a window that holds too few
+    (1e-9) is followed by the search over all dates. Same list either way."""
+    from news import search
+
+    make_post(title="Menjahit di masa lalu", hours_ago=2000)  # the oldest
+    make_post(title="Rapat", body="<p>Menjahit di bengkel.</p>", hours_ago=1)
+    make_post(title="Menjahit seragam", hours_ago=4)
+    make_post(title="Lomba", lead="Menjahit bendera.", hours_ago=3)
+    make_post(title="Apel pagi", body="<p>Lalu menjahit.</p>", hours_ago=5)
+    monkeypatch.setattr(search, "WALK_COST_FACTOR", 10**9)  # the GIN way
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    everything = titles(post_search(query="menjahit"))
+
+    estimate = search._estimated_matches(
+        "websearch_to_tsquery(%s::regconfig, %s)", ["indonesian", "menjahit"]
+    )
+    monkeypatch.setattr(search, "WINDOW_MIN_MATCHES", 0)
+    monkeypatch.setattr(search, "WINDOW_HEADROOM", window_share * estimate / 3)
+    search._post_count_cache.pop("oldest_at", None)
+    assert search._recent_window(
+        query="menjahit", estimate=estimate, filters=SearchFilters()
+    )
+
+    assert titles(post_search(query="menjahit")) == everything
+    assert everything == ["Menjahit seragam", "Lomba", "Rapat"]
