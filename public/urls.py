@@ -9,8 +9,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("berita/<slug:slug>/", views.article, name="article"),
     path("upt/<slug:slug>/", views.unit_posts, name="unit"),
+    path("kanwil/<slug:slug>/", views.region_posts, name="region"),
     path("kategori/<slug:slug>/", views.category_posts, name="category"),
     path("tag/<slug:slug>/", views.tag_posts, name="tag"),
+    path("arsip/", views.archive_index, name="archive"),
+    path("arsip/<int:year>/", views.archive_year, name="archive_year"),
+    path("arsip/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("penghargaan/", views.awards, name="awards"),
     path("cari/", views.search, name="search"),
     # The article page's cookieless read counter (public.views.reads).

@@ -4,9 +4,15 @@ photos, feeds, sitemaps, and the pages' objects by slug."""
 from datetime import datetime, timedelta
 
 from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
     Prefetch,
+    Q,
     QuerySet,
+    prefetch_related_objects,
 )
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -51,12 +57,20 @@ def _cover_prefetch() -> Prefetch:
 
 
 def post_list_published(
-    *, unit=None, category=None, tag=None, region=None
+    *,
+    unit=None,
+    category=None,
+    tag=None,
+    region=None,
+    published_from: datetime | None = None,
+    published_before: datetime | None = None,
 ) -> QuerySet[Post]:
     """Published posts, newest first, ready for a list of cards.
 
     Unit, region and category are joined in; covers and their renditions are
     prefetched: three queries for any page size (plus the paginator's count).
+    `published_from` (inclusive) and `published_before` (exclusive) bound the
+    publication time, as the archive's months do.
     """
     queryset = (
         Post.objects.published()
@@ -72,35 +86,167 @@ def post_list_published(
         queryset = queryset.filter(category=category)
     if tag is not None:
         queryset = queryset.filter(tags=tag)
+    if published_from is not None:
+        queryset = queryset.filter(published_at__gte=published_from)
+    if published_before is not None:
+        queryset = queryset.filter(published_at__lt=published_before)
     return queryset
 
 
-def _inline_photos_prefetch() -> Prefetch:
-    # The body's images, with their renditions: the article template swaps
-    # each <img> for a responsive <picture> without a query per image.
-    inline = Photo.objects.filter(kind=PhotoKind.INLINE).prefetch_related(
-        _renditions_prefetch()
+def _article_queryset() -> QuerySet[Post]:
+    # One photos query for the cover, the gallery and the body's images, all
+    # with their renditions: the page splits them by kind in Python
+    # (news.templatetags photos_of_kind, and `inline_photos` for
+    # body_pictures, which swaps each <img> for a responsive <picture>).
+    photos = (
+        Photo.objects.filter(status__in=SHOWN_PHOTO_STATUSES)
+        .prefetch_related(_renditions_prefetch())
+        .order_by("position", "id")
     )
-    return Prefetch("photos", queryset=inline, to_attr="inline_photos")
+    return Post.objects.select_related("unit__region", "category").prefetch_related(
+        "tags", Prefetch("photos", queryset=photos)
+    )
+
+
+def _with_inline_photos(post: Post) -> Post:
+    post.inline_photos = [p for p in post.photos.all() if p.kind == PhotoKind.INLINE]
+    return post
 
 
 def post_get_published(*, slug: str) -> Post:
-    """A published post with all its article page needs, or 404."""
-    return get_object_or_404(
-        Post.objects.published()
-        .select_related("unit__region", "category")
-        .prefetch_related("tags", _photos_prefetch(), _inline_photos_prefetch()),
-        slug=slug,
+    """A published post with all its article page needs, or 404.
+
+    Four queries: the post (with unit, region, category), tags, photos,
+    renditions.
+    """
+    return _with_inline_photos(
+        get_object_or_404(
+            _article_queryset().filter(status=PostStatus.PUBLISHED), slug=slug
+        )
     )
 
 
 def post_with_article_data(*, post: Post) -> Post:
     """Reload any post (e.g. for the preview) with what the article page shows."""
-    return (
-        Post.objects.select_related("unit__region", "category")
-        .prefetch_related("tags", _photos_prefetch(), _inline_photos_prefetch())
-        .get(pk=post.pk)
+    return _with_inline_photos(_article_queryset().get(pk=post.pk))
+
+
+# Fields a card never shows: left out of the related and neighbour queries.
+_CARD_DEFERRED = ("body", "checks")
+
+
+def post_neighbours(*, post: Post) -> tuple[Post | None, Post | None]:
+    """The unit's published posts just before and just after this one.
+
+    Two queries (index news_post unit, status), whatever the unit's size.
+    """
+    same_unit = (
+        Post.objects.published()
+        .filter(unit_id=post.unit_id)
+        .exclude(pk=post.pk)
+        .only("title", "slug", "published_at")
     )
+    before = Q(published_at__lt=post.published_at) | Q(
+        published_at=post.published_at, pk__lt=post.pk
+    )
+    previous = same_unit.filter(before).order_by("-published_at", "-id").first()
+    following = same_unit.exclude(before).order_by("published_at", "id").first()
+    return previous, following
+
+
+# How much each kind of likeness counts when related posts are ranked.
+RELATED_WEIGHTS = {"unit": 3, "tags": 2, "category": 1}
+# Candidates taken from each kind: a handful of the newest, so the page costs
+# the same few indexed queries on a site of 10 or 100,000 posts.
+RELATED_CANDIDATES = 8
+
+
+def post_list_related(
+    *, post: Post, limit: int = 4, exclude_ids: tuple[int, ...] = ()
+) -> list[Post]:
+    """Published posts like this one: same unit, shared tags, same category.
+
+    Takes the newest few of each kind (three queries), ranks them by
+    RELATED_WEIGHTS (a post of the same unit sharing a tag ranks above one
+    that only shares the category), newest first among equals, and loads the
+    covers of the `limit` kept (two queries). `post.tags` should be
+    prefetched (post_get_published does it).
+    """
+    base = (
+        Post.objects.published()
+        .exclude(pk__in=(post.pk, *exclude_ids))
+        .select_related("unit__region", "category")
+        .defer(*_CARD_DEFERRED)
+        .order_by("-published_at", "-id")
+    )
+    tag_ids = [tag.pk for tag in post.tags.all()]
+    by_unit = list(base.filter(unit_id=post.unit_id)[:RELATED_CANDIDATES])
+    by_tags = []
+    if tag_ids:
+        shares_tag = Post.tags.through.objects.filter(
+            post_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+        by_tags = list(base.filter(Exists(shares_tag))[:RELATED_CANDIDATES])
+    by_category = list(base.filter(category_id=post.category_id)[:RELATED_CANDIDATES])
+    tagged = {candidate.pk for candidate in by_tags}
+    candidates = {c.pk: c for c in (*by_unit, *by_tags, *by_category)}
+
+    def score(candidate: Post) -> int:
+        return (
+            RELATED_WEIGHTS["unit"] * (candidate.unit_id == post.unit_id)
+            + RELATED_WEIGHTS["tags"] * (candidate.pk in tagged)
+            + RELATED_WEIGHTS["category"] * (candidate.category_id == post.category_id)
+        )
+
+    ranked = sorted(
+        candidates.values(),
+        key=lambda c: (score(c), c.published_at, c.pk),
+        reverse=True,
+    )[:limit]
+    prefetch_related_objects(ranked, _cover_prefetch())
+    return ranked
+
+
+# --- Listings: region, archive ------------------------------------------------
+
+
+def unit_list_for_region(*, region) -> QuerySet:
+    """The region's active units, each with `post_count` (published posts)."""
+    from units.models import Unit
+
+    return (
+        Unit.objects.active()
+        .filter(region=region)
+        .annotate(
+            post_count=Count("posts", filter=Q(posts__status=PostStatus.PUBLISHED))
+        )
+        .order_by("name")
+    )
+
+
+def archive_months(*, year: int | None = None) -> list[dict]:
+    """Months that have published posts, oldest first: {"month": date, "count": n}.
+
+    Months in the site's time zone (settings.TIME_ZONE, WIB); one query.
+    """
+    queryset = Post.objects.published()
+    if year is not None:
+        queryset = queryset.filter(
+            published_at__gte=month_start(year=year, month=1),
+            published_at__lt=month_start(year=year + 1, month=1),
+        )
+    rows = (
+        queryset.annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
+    )
+    return [{"month": row["month"].date(), "count": row["count"]} for row in rows]
+
+
+def month_start(*, year: int, month: int) -> datetime:
+    """Midnight on the first of the month, in the site's time zone."""
+    return timezone.make_aware(datetime(year, month, 1))
 
 
 def photo_list_for_post(*, post: Post) -> QuerySet[Photo]:

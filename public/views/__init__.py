@@ -5,17 +5,28 @@ own. Feeds are in public.feeds, sitemaps in public.sitemaps. One module per
 page family, re-exported here for the URL configuration.
 """
 
+from public.views.archive import archive_index, archive_month, archive_year
 from public.views.article import article
 from public.views.home import home
-from public.views.listings import awards, category_posts, tag_posts, unit_posts
+from public.views.listings import (
+    awards,
+    category_posts,
+    region_posts,
+    tag_posts,
+    unit_posts,
+)
 from public.views.search import search
 from public.views.seo import robots_txt, sitemap_index, sitemap_section
 
 __all__ = [
+    "archive_index",
+    "archive_month",
+    "archive_year",
     "article",
     "awards",
     "category_posts",
     "home",
+    "region_posts",
     "robots_txt",
     "search",
     "sitemap_index",

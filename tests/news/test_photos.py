@@ -38,7 +38,7 @@ from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
-ALL_SPECS = {(w, f) for w in (320, 640, 1024, 1600) for f in ("webp", "jpeg")}
+ALL_SPECS = {(w, f) for w in (320, 640, 1024, 1200, 1600) for f in ("webp", "jpeg")}
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +154,7 @@ def test_upload_through_service_strips_gps_from_every_stored_file(
     # Nothing went to private storage: the raw upload is never persisted.
     assert stored_names(storages["private"]) == private_before
 
-    assert services.photo_renditions_create(photo_id=photo.pk) == 8
+    assert services.photo_renditions_create(photo_id=photo.pk) == 10
     photo.refresh_from_db()
     assert photo.status == PhotoStatus.READY
     renditions = list(photo.renditions.all())
@@ -372,7 +372,7 @@ def rendition_rows(photo) -> set[tuple]:
 
 def test_renditions_are_keyed_and_a_rerun_changes_nothing(contributor):
     photo = upload_photo(contributor)
-    assert services.photo_renditions_create(photo_id=photo.pk) == 8
+    assert services.photo_renditions_create(photo_id=photo.pk) == 10
     rows, files = rendition_rows(photo), files_of(photo)
     contents = {name: read(default_storage, name) for name in files}
 
@@ -416,7 +416,7 @@ def test_a_half_written_file_is_made_again(contributor):
     photo = upload_photo(contributor)
     name = services.rendition_name(photo=photo, width=1024, format="jpeg")
     default_storage.save(name, ContentFile(b"\xff\xd8\xff\xe0 half a jpeg"))
-    assert services.photo_renditions_create(photo_id=photo.pk) == 8
+    assert services.photo_renditions_create(photo_id=photo.pk) == 10
     made = photo.renditions.get(width=1024, format="jpeg")
     assert made.file.name == name
     with Image.open(io.BytesIO(read(default_storage, name))) as img:
@@ -460,7 +460,7 @@ def _photo_with_renditions(contributor, post=None, kind=PhotoKind.GALLERY):
     photo = upload_photo(contributor, post=post, kind=kind)
     services.photo_renditions_create(photo_id=photo.pk)
     files = files_of(photo)
-    assert len(files) == 9
+    assert len(files) == 11
     return photo, files
 
 
@@ -514,13 +514,16 @@ def test_article_shows_cover_and_gallery_as_picture(client, contributor):
 
     html = client.get(post.get_absolute_url()).content.decode()
 
-    assert html.count("<picture>") == 2
+    # Cover, gallery thumbnail, and the gallery photo's large view (a CSS
+    # :target box that loads its image only when opened).
+    assert html.count("<picture>") == 3
     webp = re.search(r'<source type="image/webp" srcset="([^"]+)" sizes="', html)
     widths = re.findall(r"renditions/\S+/(\d+)\.webp (\d+)w", webp.group(1))
     assert [(int(a), int(b)) for a, b in widths] == [
         (320, 320),
         (640, 640),
         (1024, 1024),
+        (1200, 1200),
         (1600, 1600),
     ]
     img = _img(html, "Sampul berita")
