@@ -185,6 +185,8 @@ def qr_svg(data: str) -> str:
         light="#ffffff",
         title="Kode QR untuk aplikasi autentikator",
         svgclass="qr-code",
+        # A viewBox instead of a fixed size, so CSS can scale it to the screen.
+        omitsize=True,
     )
     return mark_safe(svg)  # noqa: S308 - segno's own markup, no user text
 
