@@ -41,3 +41,14 @@ def rendition_deleted(sender, instance, using, **kwargs) -> None:
 # unpublished, inside the transaction, with unit_id: the awards app recomputes
 # that unit's statistics once the decision is committed.
 post_publication_changed = Signal()
+
+# Sent by news.services.decisions.post_set_featured, inside the transaction,
+# when a post is featured on the front page or stops being: the public site's
+# cached pages that show it are dropped once committed (public.caching).
+post_featured_changed = Signal()
+
+# Sent by news.services.editing.post_update, inside the transaction, when a
+# post's text or details changed, with `previous` = {"category_id": ...,
+# "tag_ids": {...}} from before the change: the public site's cached pages of
+# the post's old and new category and tags are dropped (public.caching).
+post_edited = Signal()

@@ -1,27 +1,33 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 
 
-class ChosenLanguageMiddleware:
-    """Bahasa Indonesia unless the visitor chose another language.
+class PathLanguageMiddleware:
+    """The language comes from the address: /en/... is English, the rest is
+    Bahasa Indonesia, whatever the browser's Accept-Language says.
 
-    Django's LocaleMiddleware follows the browser's Accept-Language, which
-    would show most visitors (and every editor with an English browser) a
-    half-translated English site. The portal speaks Indonesian first; English
-    is only for those who pick it with the language switcher (a cookie).
+    Django's LocaleMiddleware would follow Accept-Language (and a cookie) on
+    every address without a prefix: the admin, the dashboard and the login,
+    which would show most editors with an English browser a half-translated
+    English newsroom. Here nothing but the path decides, so a page never
+    varies by a request header or a cookie and any cache may keep it.
+
+    It must run before the URL is resolved: the /en/ prefix of the reader's
+    pages (portal.urls) matches only while English is active.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
+        self.prefixed = {
+            code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+        }
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = translation.get_language_from_path(request.path_info)
+        if language not in self.prefixed:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
         return response

@@ -18,3 +18,7 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-media-"))  # noqa: F405
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-private-"))  # noqa: F405
 STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
+# The page cache is on only in the tests that are about it
+# (tests/public/test_caching.py): elsewhere a page stored by one test would be
+# served to the next, whose rows were rolled back without any signal.
+PAGE_CACHE_ENABLED = False

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import LocalePrefixPattern, URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 
 from portal import views as portal_views
+from public import urls as public_urls
 from public import views as public_views
 from units.forms import AdminLoginForm, LoginForm
 
@@ -22,14 +25,53 @@ urlpatterns = [
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", include("units.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", portal_views.favicon, name="favicon"),
-    # The home page keeps its short name: base.html, error pages, logout.
-    path("", public_views.home, name="home"),
     path("", include("news.urls")),
     path("", include("awards.urls")),
-    path("", include("public.urls")),
 ]
+
+# --- The reader's site in two languages ------------------------------------
+# Indonesian at the addresses it always had, English under /en/ (the language
+# comes from the address alone: portal.middleware.PathLanguageMiddleware).
+# Only the reader's pages get the prefix. Feeds, sitemaps and robots.txt are
+# for machines: one address each, which crawlers and feed readers already
+# know, and the sitemaps list both languages' pages through the pages' own
+# hreflang links. The admin, the contributors' dashboard, the login and the
+# account pages are the newsroom's, in Indonesian; media and static files
+# are files.
+FOR_MACHINES = {"robots", "sitemap", "sitemap_section"}
+
+
+def _for_machines(pattern) -> bool:
+    name = getattr(pattern, "name", None) or ""
+    return name in FOR_MACHINES or name.startswith("feed_") or "_feed_" in name
+
+
+_machine_patterns = [p for p in public_urls.urlpatterns if _for_machines(p)]
+_page_patterns = [p for p in public_urls.urlpatterns if not _for_machines(p)]
+
+urlpatterns += i18n_patterns(
+    # The home page keeps its short name: base.html, error pages, logout.
+    path("", public_views.home, name="home"),
+    prefix_default_language=False,
+)
+# One "public" namespace for both groups, so {% url 'public:feed_rss' %} and
+# {% url 'public:article' %} keep their names. Built by hand: include()
+# refuses a language prefix inside an included list, though resolving and
+# reversing work the same at any depth.
+urlpatterns.append(
+    URLResolver(
+        RoutePattern("", is_endpoint=False),
+        [
+            *_machine_patterns,
+            URLResolver(
+                LocalePrefixPattern(prefix_default_language=False), _page_patterns
+            ),
+        ],
+        app_name=public_urls.app_name,
+        namespace=public_urls.app_name,
+    )
+)
 
 # Indonesian error pages in the site's layout (used when DEBUG is off).
 handler400 = "portal.views.bad_request"

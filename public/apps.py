@@ -23,7 +23,8 @@ def _site_follows_settings(sender, using="default", **kwargs):
 
 
 class PublicConfig(AppConfig):
-    """The reader's site: search, feeds, sitemaps, robots.txt. No models."""
+    """The reader's site: search, feeds, sitemaps, robots.txt, the page cache.
+    No models."""
 
     name = "public"
     verbose_name = _("Situs publik")
@@ -38,3 +39,33 @@ class PublicConfig(AppConfig):
             sender=apps.get_app_config("sites"),
             dispatch_uid="public_site_domain",
         )
+        self._connect_page_cache()
+
+    def _connect_page_cache(self):
+        """Drop the cached pages that show a post when it changes (public.caching)."""
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
+        from news.models import Photo, Post
+        from news.signals import (
+            post_edited,
+            post_featured_changed,
+            post_publication_changed,
+        )
+        from public import caching
+
+        post_publication_changed.connect(
+            caching.on_post_changed, dispatch_uid="page_cache_publication"
+        )
+        post_featured_changed.connect(
+            caching.on_post_changed, dispatch_uid="page_cache_featured"
+        )
+        post_edited.connect(caching.on_post_edited, dispatch_uid="page_cache_edited")
+        pre_delete.connect(
+            caching.on_post_deleting, sender=Post, dispatch_uid="page_cache_deleted"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                caching.on_photo_changed,
+                sender=Photo,
+                dispatch_uid="page_cache_photo_%s" % id(signal),
+            )

@@ -38,7 +38,7 @@ from news.services.workflow import (
     MSG_RECOMMENDATION_INVALID,
     TRANSITIONS,
 )
-from news.signals import post_publication_changed
+from news.signals import post_featured_changed, post_publication_changed
 from units.models import User
 
 logger = logging.getLogger(__name__)
@@ -281,6 +281,7 @@ def post_set_featured(*, post: Post, actor: User, featured: bool) -> Post:
     post.is_featured = featured
     workflow.save(post, update_fields=["is_featured"])
     workflow.record(post=post, actor=actor, action=action, from_status=post.status)
+    post_featured_changed.send(sender=Post, post=post)
     return post
 
 

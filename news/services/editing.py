@@ -47,6 +47,7 @@ from news.services.workflow import (
     MSG_NO_UNIT,
     MSG_TITLE_REQUIRED,
 )
+from news.signals import post_edited
 from units.models import User
 
 logger = logging.getLogger(__name__)
@@ -255,10 +256,13 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
     cleaned = _clean_fields(fields)
     tags = cleaned.pop("tags", None)
     changed = [name for name, value in cleaned.items() if getattr(post, name) != value]
+    # What the public pages showed, for post_edited below.
+    previous = {"category_id": post.category_id}
     new_tags = None
     if tags is not None:
         new_tags = _tags_from(tags)
-        if {t.pk for t in new_tags} != set(post.tags.values_list("pk", flat=True)):
+        previous["tag_ids"] = set(post.tags.values_list("pk", flat=True))
+        if {t.pk for t in new_tags} != previous["tag_ids"]:
             changed.append("tags")
     if not changed:
         return post
@@ -284,6 +288,7 @@ def post_update(*, post: Post, actor: User, **fields) -> Post:
             from_status=post.status,
             comment=str(_("Diubah: %s")) % ", ".join(labels),
         )
+    post_edited.send(sender=Post, post=post, previous=previous)
     return post
 
 

@@ -155,16 +155,9 @@ def test_home_page_is_indonesian_by_default(client, db):
     assert "Corrections News" not in html
 
 
-def _choose_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-
-
-def test_home_page_is_english_once_chosen(client, db):
-    _choose_english(client)
-
-    html = client.get("/").content.decode()
+def test_home_page_is_english_under_en(client, db):
+    # English lives at /en/ (portal.urls); the footer links there, no cookie.
+    html = client.get("/en/").content.decode()
 
     assert '<html lang="en">' in html
     for english in (
@@ -183,23 +176,17 @@ def test_home_page_is_english_once_chosen(client, db):
     assert "Lapas" in html and "Rutan" in html
 
 
-def test_login_page_is_english_once_chosen(client, db):
-    _choose_english(client)
-
+def test_the_login_page_is_the_newsroom_s_in_indonesian(client, db):
+    # Staff pages have no /en/ address: the newsroom works in Indonesian.
     html = client.get(reverse("login")).content.decode()
 
-    assert '<html lang="en">' in html
-    assert "Log in to the portal" in html
-    assert (
-        "For unit (UPT) public relations staff, regional office (Kanwil) "
-        "reviewers and Ditjenpas editors." in html
-    )
-    assert "Masuk ke portal" not in html
+    assert '<html lang="id">' in html
+    assert "Masuk ke portal" in html
 
 
 def test_switching_back_to_indonesian(client, db):
-    _choose_english(client)
-    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    english = client.get("/en/").content.decode()
+    assert 'href="/" hreflang="id"' in english
 
     html = client.get("/").content.decode()
 
