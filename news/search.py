@@ -242,11 +242,29 @@ def _tsquery(query: str) -> SearchQuery:
 
 
 def _marked(text: str | None) -> SafeString:
-    """Escape a ts_headline result, then turn its match marks into <mark>."""
+    """Escape a ts_headline result, then turn its match marks into <mark>.
+
+    Words marked side by side ("warga binaan") become one mark, which reads
+    as the phrase the reader typed rather than as separate hits.
+    """
     text = escape(unescape(text or ""))
+    text = re.sub("%s(\\s+)%s" % (_STOP, _START), r"\1", text)
     return mark_safe(  # noqa: S308 - escaped above; only our marks become tags
         text.replace(_START, "<mark>").replace(_STOP, "</mark>")
     )
+
+
+def _with_ellipses(snippet: str, *, lead: str) -> str:
+    """An ellipsis where the snippet cuts a text: before it, unless it starts
+    the lead; after it, unless it ends a sentence."""
+    plain = " ".join(snippet.replace(_START, "").replace(_STOP, "").split())
+    if not plain:
+        return snippet
+    if not " ".join(lead.split()).startswith(plain[:40]):
+        snippet = "… " + snippet.lstrip()
+    if plain[-1] not in '.!?"”’)':
+        snippet = snippet.rstrip() + " …"
+    return snippet
 
 
 def _strip_tags(expression):
@@ -446,7 +464,11 @@ def _page_posts(*, ids: list[int], query: str) -> list[Post]:
     posts = [by_id[pk] for pk in ids if pk in by_id]
     for post in posts:
         post.title_html = _marked(getattr(post, "title_headline", post.title))
-        post.snippet_html = _marked(getattr(post, "snippet_headline", post.lead))
+        snippet = getattr(post, "snippet_headline", None)
+        if snippet is None:
+            post.snippet_html = _marked(post.lead)
+        else:
+            post.snippet_html = _marked(_with_ellipses(snippet, lead=post.lead))
     return posts
 
 

@@ -314,3 +314,19 @@ def test_a_recent_window_gives_the_same_ranking(make_post, monkeypatch, window_s
 
     assert titles(post_search(query="menjahit")) == everything
     assert everything == ["Menjahit seragam", "Lomba", "Rapat"]
+
+
+def test_a_phrase_is_marked_whole_and_cut_text_shows_an_ellipsis(make_post):
+    body = "<p>%s Di akhir acara warga binaan menampilkan tari saman</p>" % (
+        "Kalimat pembuka tentang hal lain. " * 12
+    )
+    make_post(
+        title="Pentas seni warga binaan", lead="Acara dibuka kepala lapas.", body=body
+    )
+
+    post = post_search(query="tari saman").posts[0]
+
+    snippet = str(post.snippet_html)
+    assert "<mark>tari saman</mark>" in snippet
+    assert snippet.startswith("… ")
+    assert "<mark>" not in str(post.title_html)
