@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from news.models import RefusalReason
+from news.services import rights
 
 MSG_REASON_IN_USE = _(
     "Jenis alasan “%(name)s” tidak dapat dihapus karena sudah dipakai pada "
@@ -32,6 +33,23 @@ class RefusalReasonAdmin(admin.ModelAdmin):
     # Deleting several at once would end on Django's page of protected rows;
     # one at a time, the editor gets the advice below instead.
     actions = None
+
+    # The editors who decide keep the list: no model permissions to grant
+    # per group (the role groups come from migrations other apps own).
+    def has_module_permission(self, request):
+        return rights.can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return rights.can_moderate(request.user)
+
+    def has_add_permission(self, request):
+        return rights.can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return rights.can_moderate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return rights.can_moderate(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(use_count=Count("events"))

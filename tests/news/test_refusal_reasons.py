@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from news import notifications, services
 from news.models import PostAction, PostEvent, PostStatus, RefusalReason
-from tests.factories import EditorFactory, PostFactory, RefusalReasonFactory
+from tests.factories import (
+    EditorFactory,
+    PostFactory,
+    RefusalReasonFactory,
+    ReviewerFactory,
+)
 from tests.news.admin_pages import change_url, decide_url, texts
 
 pytestmark = pytest.mark.django_db
@@ -179,8 +184,14 @@ def test_history_pages_and_mail_name_the_reason_type(
 
 @pytest.fixture
 def admin_client_editor(client):
-    client.force_login(EditorFactory(is_superuser=True))
+    client.force_login(EditorFactory())
     return client
+
+
+def test_only_editors_who_decide_keep_the_list(client):
+    url = reverse("admin:news_refusalreason_changelist")
+    client.force_login(ReviewerFactory())
+    assert client.get(url).status_code in (302, 403)
 
 
 def test_editors_reorder_and_deactivate_reasons_in_the_list(admin_client_editor, photo):
