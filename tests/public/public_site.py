@@ -168,7 +168,7 @@ def page_urls(site: Site) -> dict[str, str | None]:
         "kanwil": _reverse_or_none("public:region", [site.region.slug]),
         "kategori": site.category.get_absolute_url(),
         "tag": site.tag.get_absolute_url(),
-        "arsip": _reverse_or_none("public:archive", [today.year, today.month]),
+        "arsip": _reverse_or_none("public:archive_month", [today.year, today.month]),
         "cari-hasil": search + "?q=menjahit",
         "cari-kosong": search + "?q=xyzzyqwv",
         "cari-saringan-salah": search + "?q=menjahit&kanwil=tidak-ada",
