@@ -86,8 +86,18 @@ def pass_second_step(page, username: str) -> None:
     A staff account with no device lands on enrolment; the test gives it a
     device (as if enrolled earlier) and goes to the code step instead.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     from units.models import User
 
+    # The click that sent the password may not have navigated yet.
+    try:
+        page.wait_for_url(
+            lambda url: "/admin/login/" not in url and "/masuk/" not in url,
+            timeout=15000,
+        )
+    except PlaywrightTimeout:
+        return  # still on the login page: the password was refused
     page.wait_for_load_state()
     user = User.objects.get(username=username)
     if "/akun/dua-langkah/aktifkan/" in page.url:

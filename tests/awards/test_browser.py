@@ -28,6 +28,7 @@ from awards.models import (  # noqa: E402
 )
 from news.models import PostStatus  # noqa: E402
 from tests.factories import EditorFactory, PostFactory, UserFactory  # noqa: E402
+from tests.two_factor import pass_second_step
 
 PASSWORD = "rahasia-uji-123"
 
@@ -49,6 +50,8 @@ def log_in(page, base_url, username, admin=False):
     page.fill("#id_password", PASSWORD)
     form = "#login-form" if admin else "main form"
     page.locator("%s [type=submit]" % form).click()
+    # Staff then give the code from their app (units.two_factor).
+    pass_second_step(page, username)
 
 
 def wait_for(predicate, timeout=30.0):

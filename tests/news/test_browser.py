@@ -34,6 +34,7 @@ from news.models import (  # noqa: E402
 from news.sanitize import sanitize_body  # noqa: E402
 from tests.factories import EditorFactory, PostFactory, UserFactory  # noqa: E402
 from tests.news.images import upload  # noqa: E402
+from tests.two_factor import pass_second_step
 from units.models import Role  # noqa: E402
 
 PASSWORD = "rahasia-uji-123"
@@ -57,6 +58,8 @@ def log_in(page, base_url, username, path="/masuk/"):
     page.fill("#id_password", PASSWORD)
     form = "#login-form" if path.startswith("/admin/") else "main form"
     page.locator("%s [type=submit]" % form).click()
+    # Staff then give the code from their app (units.two_factor).
+    pass_second_step(page, username)
 
 
 def log_out(page):

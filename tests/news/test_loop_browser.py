@@ -37,6 +37,7 @@ from tests.factories import (  # noqa: E402
     UserFactory,
 )
 from tests.news.images import upload  # noqa: E402
+from tests.two_factor import pass_second_step
 
 PASSWORD = "rahasia-uji-123"
 WIDTHS = (390, 1366)
@@ -119,6 +120,8 @@ def log_in(page, base_url, username, *, admin=False):
     form = "#login-form" if admin else "main form"
     page.locator("%s [type=submit]" % form).click()
     page.wait_for_load_state()
+    # Staff then give the code from their app (units.two_factor).
+    pass_second_step(page, username)
 
 
 def log_out(page):
