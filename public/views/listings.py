@@ -13,6 +13,8 @@ the covers' renditions (news.selectors.post_list_published).
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from awards import selectors as award_selectors
@@ -22,6 +24,13 @@ from public.metadata import absolute_url
 from public.views.common import PAGE_SIZE
 
 PAGE_PARAMETER = "halaman"
+
+
+def breakable(text: str) -> SafeString:
+    """`text` escaped, with a line-break chance after each slash (<wbr>), so a
+    heading such as "Pembinaan Kepribadian/Rehabilitasi" wraps there on a
+    phone instead of running off the screen."""
+    return mark_safe(escape(text).replace("/", "/<wbr>"))  # noqa: S308 - escaped
 
 
 def listing_page(request, queryset, *, per_page: int = PAGE_SIZE):
@@ -95,6 +104,7 @@ def category_posts(request, slug: str):
         context={
             "category": category,
             "heading": category.name,
+            "heading_html": breakable(category.name),
             "intro": category.description,
         },
     )
