@@ -23,7 +23,7 @@ def home(request):
             "public/home_more.html",
             {"page": paginate(request, selectors.post_list_published())},
         )
-    page = selectors.home_page(headlines=5, latest=8, per_category=4, most_read=5)
+    page = selectors.home_page(headlines=5, latest=9, per_category=4, most_read=5)
     return render(
         request,
         "public/home.html",
