@@ -42,6 +42,8 @@ class Table:
     headers: list
     rows: list = field(default_factory=list)
     caption: str = ""
+    # The last row sums the others (shown in bold; exported like any row).
+    total_row: bool = False
 
 
 def month_from(text: str | None) -> date:

@@ -88,6 +88,7 @@ def reasons_by_month(period: AwardPeriod, region, reasons: list, months: list):
         % {"region": region.name},
         _headers([_("Bulan")], columns),
         rows + _totals_row(rows, 1),
+        total_row=bool(rows),
     )
 
 
@@ -107,6 +108,7 @@ def reasons_by_region(period: AwardPeriod, region, reasons: list):
         _("Alasan permintaan perbaikan dan penolakan per kanwil"),
         _headers([_("Kanwil")], columns),
         rows + _totals_row(rows, 1),
+        total_row=bool(rows),
     )
 
 

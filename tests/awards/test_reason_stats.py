@@ -147,6 +147,7 @@ def test_the_page_shows_the_reasons_table_and_chart(client, period, history):
     page = dashboard(client, periode=period.pk).content.decode()
     assert "Alasan permintaan perbaikan dan penolakan per bulan" in page
     assert 'id="chart-alasan-per-bulan"' in page
+    assert 'class="stat-total"' in page  # the totals row stands out
 
 
 def test_reasons_export_as_csv(client, period, history):
