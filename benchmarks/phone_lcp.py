@@ -18,11 +18,12 @@ render-blocking checks).
    round trip, 1.6 Mbit/s down, 750 kbit/s up; Emulation.setCPUThrottlingRate
    4x). Every run is a new browser context with the cache disabled: a
    first visit.
-3. The figure. A PerformanceObserver for 'largest-contentful-paint'
-   (buffered) is installed before the page's first byte; after the load
-   and a quiet network, the last entry's startTime is the LCP, with the
-   element it names (the cover image is expected). N runs (5); the median
-   and the worst are reported, with the bytes transferred.
+3. The figures. PerformanceObservers installed before the page's first
+   byte: 'largest-contentful-paint' (the last entry's startTime, with the
+   element it names) and Element Timing for the cover image (its
+   renderTime: on a phone a long title can be the largest element, and the
+   issue asks when the largest image is seen). N runs (5); the median and
+   the worst of both are reported, with the bytes transferred.
 
 Loopback only, bounded (each page load times out after 30 s); the folder,
 the server and the browser are removed at the end, also on failure.
@@ -75,6 +76,23 @@ new PerformanceObserver(list => {
     };
   }
 }).observe({type: 'largest-contentful-paint', buffered: true});
+// The article's largest image is the cover: Element Timing gives its paint
+// even when a long title is the largest element. The parser inserts the
+// <img> before it loads, so the attribute is there in time.
+window.__cover = null;
+new MutationObserver(() => {
+  const img = document.querySelector('figure.cover img');
+  if (img && !img.hasAttribute('elementtiming')) {
+    img.setAttribute('elementtiming', 'cover');
+  }
+}).observe(document, {childList: true, subtree: true});
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    if (entry.identifier === 'cover') {
+      window.__cover = entry.renderTime || entry.loadTime;
+    }
+  }
+}).observe({type: 'element', buffered: true});
 """
 
 
@@ -139,9 +157,11 @@ def measure(browser, url: str) -> dict:
         )
         page.goto(url, wait_until="load", timeout=30_000)
         page.wait_for_load_state("networkidle", timeout=30_000)
-        lcp = page.evaluate("window.__lcp")
+        lcp = page.evaluate("window.__lcp") or {"ms": float("nan"), "element": "?"}
+        cover = page.evaluate("window.__cover")
         return {
-            **(lcp or {"ms": float("nan"), "element": "none"}),
+            **lcp,
+            "cover_ms": float("nan") if cover is None else cover,
             "bytes": sum(sizes.values()),
         }
     finally:
@@ -196,13 +216,13 @@ def main() -> int:
                     result = measure(browser, base + path)
                     runs.append(result)
                     print(
-                        "run %d: LCP %6.0f ms  %-12s %7d bytes  %s"
+                        "run %d: LCP %6.0f ms (%s), cover painted %6.0f ms, %d bytes"
                         % (
                             n + 1,
                             result["ms"],
                             result["element"],
+                            result["cover_ms"],
                             result["bytes"],
-                            result.get("url", "").rsplit("/media/", 1)[-1],
                         ),
                         flush=True,
                     )
@@ -215,20 +235,26 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
     values = [r["ms"] for r in runs]
+    covers = [r["cover_ms"] for r in runs]
     p50, worst = statistics.median(values), max(values)
+    cover_p50, cover_worst = statistics.median(covers), max(covers)
+    # The issue's figure: the article's largest image seen within 2.5 s; the
+    # LCP (whatever element it is) must be too.
+    seen = max(worst, cover_worst)
     print()
     print(
         "Article on a phone (390 px, DPR 1), slow 4G (150 ms RTT, 1.6 Mbit/s, "
         "CPU 4x), %d cold loads" % len(runs)
     )
-    print("%-22s %10s" % ("LCP p50 ms", "%.0f" % p50))
-    print("%-22s %10s" % ("LCP worst ms", "%.0f" % worst))
+    print("%-26s %8s %8s" % ("", "p50 ms", "worst ms"))
+    print("%-26s %8.0f %8.0f" % ("largest contentful paint", p50, worst))
+    print("%-26s %8.0f %8.0f" % ("cover image painted", cover_p50, cover_worst))
     print(
-        "%-22s %10s" % ("bytes (median)", statistics.median(r["bytes"] for r in runs))
+        "bytes on first load (median): %d" % statistics.median(r["bytes"] for r in runs)
     )
     print(
-        "Target: LCP < %d ms (%s)"
-        % (TARGET_MS, "met" if worst < TARGET_MS else "MISSED")
+        "Target: cover and LCP < %d ms (%s)"
+        % (TARGET_MS, "met" if seen < TARGET_MS else "MISSED")
     )
     print(
         json.dumps(
@@ -237,6 +263,8 @@ def main() -> int:
                 "lcp_p50_ms": round(p50),
                 "lcp_max_ms": round(worst),
                 "lcp_element": runs[-1]["element"],
+                "cover_paint_p50_ms": round(cover_p50),
+                "cover_paint_max_ms": round(cover_worst),
                 "bytes": int(statistics.median(r["bytes"] for r in runs)),
                 "rtt_ms": SLOW_4G["latency"],
                 "down_kbit_s": round(SLOW_4G["downloadThroughput"] * 8 / 1024),
