@@ -330,3 +330,10 @@ def test_a_phrase_is_marked_whole_and_cut_text_shows_an_ellipsis(make_post):
     assert "<mark>tari saman</mark>" in snippet
     assert snippet.startswith("… ")
     assert "<mark>" not in str(post.title_html)
+
+
+def test_no_result_and_nothing_similar_offers_the_categories(client, make_post):
+    make_post(title="Pameran karya")
+    html = client.get(URL, {"q": "xyzzyqwv"}).content.decode()
+    assert "Atau telusuri per kategori" in html
+    assert "?kategori=pembinaan" in html
