@@ -58,6 +58,21 @@ def post_form_checklist(*, unit, post, form, slots) -> dict:
     )
 
 
+def post_saved_checklist(*, post) -> dict:
+    """The checklist of a saved post, beside its "send" button."""
+    return checklist_summary(
+        draft_content_findings(
+            unit=post.unit,
+            post=post,
+            title=post.title,
+            lead=post.lead,
+            body=post.body,
+            event_date=post.event_date,
+            location=post.location,
+        )
+    )
+
+
 @require_POST
 @unit_staff_required
 def post_checklist(request):

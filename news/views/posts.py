@@ -16,7 +16,7 @@ from news.forms import (
 )
 from news.models import PhotoKind, Post, PostStatus
 from news.services import rights
-from news.views.checks import post_form_checklist
+from news.views.checks import post_form_checklist, post_saved_checklist
 from news.views.common import (
     DASHBOARD_PAGE_SIZE,
     INLINE_ALT_WARNING,
@@ -209,6 +209,9 @@ def post_edit(request, pk: int):
 
 
 def _post_page(request, post, *, status=200, error=None):
+    actions = services.post_available_actions(post=post, actor=request.user)
+    # Before sending: the content checklist (warnings never block the button).
+    can_submit = "submit" in actions
     return render(
         request,
         "news/post_detail.html",
@@ -216,7 +219,7 @@ def _post_page(request, post, *, status=200, error=None):
             "post": post,
             "events": selectors.post_events_for_post(post=post),
             "photos": selectors.photo_list_for_post(post=post),
-            "actions": services.post_available_actions(post=post, actor=request.user),
+            "actions": actions,
             "error": error,
             "zone": post.unit.time_zone,
             "inline_without_alt": (
@@ -224,6 +227,7 @@ def _post_page(request, post, *, status=200, error=None):
                 if post.is_editable_by_unit
                 else 0
             ),
+            "checklist": post_saved_checklist(post=post) if can_submit else None,
         },
         status=status,
     )

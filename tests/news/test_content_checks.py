@@ -251,6 +251,22 @@ def test_the_form_shows_the_checklist_from_the_server(contributor_client, contri
 
 
 @pytest.mark.django_db
+def test_the_post_page_shows_the_checklist_beside_the_send_button(
+    contributor_client, contributor
+):
+    draft = PostFactory(author=contributor, category=CategoryFactory(), title="Batik")
+    page = contributor_client.get(reverse("news:post", args=[draft.pk]))
+    content = page.content.decode()
+    assert "Periksa sebelum mengirim" in content
+    assert "Judul terlalu pendek" in content
+    assert "Kirim ke redaksi" in content  # warnings never take the button away
+
+    Post.objects.filter(pk=draft.pk).update(status=S.SUBMITTED)
+    page = contributor_client.get(reverse("news:post", args=[draft.pk]))
+    assert "Periksa sebelum mengirim" not in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_warnings_never_block_saving(contributor_client, unit):
     response = contributor_client.post(
         reverse("news:create"),
