@@ -406,8 +406,8 @@ def test_adding_an_account_with_a_unit_gives_it_the_role_group(administrator, se
         {
             "username": "humas.semarang",
             "usable_password": "true",
-            "password1": "Sinergi-Humas-2024",
-            "password2": "Sinergi-Humas-2024",
+            "password1": "Sinergi-Warta-2024",
+            "password2": "Sinergi-Warta-2024",
             "role": "contributor",
             "unit": semarang.pk,
         },
