@@ -412,3 +412,26 @@ def test_no_demo_device_without_debug(settings):
     settings.DEBUG = False
     demo_load()
     assert not TOTPDevice.objects.filter(user__username="editor").exists()
+
+
+def test_the_code_step_ignores_a_next_address_on_another_site(client):
+    editor = EditorFactory()
+    totp_device(editor)
+    log_in(client, editor)
+
+    response = give_code(client, totp_code(editor), next_url="https://jahat.example/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("news:dashboard")
+
+
+def test_a_verified_staff_page_costs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    editor = EditorFactory()
+    client.force_login(editor)
+    client.get(reverse("profile"))
+
+    # Session, user, the verified device, the profile's two-factor facts.
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("profile")).status_code == 200
