@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
 from news.models import Photo, PhotoKind, PhotoStatus, Post, Tag
@@ -156,6 +156,13 @@ def _reverse_or_none(name: str, args) -> str | None:
         return None
 
 
+def _english(name: str, args=()) -> str | None:
+    """The English interface's address of a page (under /en/), if it has one."""
+    with translation.override("en"):
+        url = _reverse_or_none(name, args)
+    return url if url and url.startswith("/en/") else None
+
+
 def page_urls(site: Site) -> dict[str, str | None]:
     """name -> path of each page the checks cover; None when the page does
     not exist (yet) in this tree, so the caller can say which is missing."""
@@ -172,6 +179,8 @@ def page_urls(site: Site) -> dict[str, str | None]:
         "cari-hasil": search + "?q=menjahit",
         "cari-kosong": search + "?q=xyzzyqwv",
         "cari-saringan-salah": search + "?q=menjahit&kanwil=tidak-ada",
+        "english-beranda": _english("home"),
+        "english-berita": _english("public:article", [site.article.slug]),
         "galat-400": "/uji-galat/400/",
         "galat-403": "/uji-galat/403/",
         "galat-404": "/uji-galat/tidak-ada/",
