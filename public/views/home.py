@@ -23,7 +23,13 @@ def home(request):
             "public/home_more.html",
             {"page": paginate(request, selectors.post_list_published())},
         )
-    page = selectors.home_page(headlines=5, latest=9, per_category=4, most_read=5)
+    page = selectors.home_page(
+        headlines=5,
+        latest=9,
+        per_category=4,
+        most_read=5,
+        regions_with_headlines=REGIONS_SHOWN,
+    )
     return render(
         request,
         "public/home.html",
