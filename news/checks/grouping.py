@@ -366,12 +366,20 @@ def group_join(*, post, matches: dict):
     """Put the post and its matches (post id -> score) in one group.
 
     Groups the matches already belong to are merged into the oldest one. The
-    membership rows of every post involved are locked first, so two workers
-    checking two stories of one event at once end in the same group.
+    fingerprints of every post involved (committed by story_index before the
+    matching) are locked first, in id order: two workers checking two stories
+    of one event at once take turns, and the second sees the first's group.
     """
-    from news.models import StoryGroup, StoryGroupMember
+    from news.models import StoryFingerprint, StoryGroup, StoryGroupMember
 
     ids = sorted({post.pk, *matches})
+    if matches:
+        list(
+            StoryFingerprint.objects.select_for_update()
+            .filter(post_id__in=ids)
+            .order_by("post_id")
+            .values_list("post_id", flat=True)
+        )
     members = {
         m.post_id: m
         for m in StoryGroupMember.objects.select_for_update()

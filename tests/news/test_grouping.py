@@ -384,3 +384,52 @@ def test_place_words_leave_out_what_every_location_has():
         )
         is False
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_checked_at_the_same_moment_end_in_one_group(monkeypatch, caplog):
+    """Two workers, each past its matching, join groups at once: they take
+    turns on the fingerprints' row locks and the second joins the first's."""
+    import threading
+
+    from django.db import connection
+
+    stories = load_labelled_set()[0]
+    first = _submitted(UnitFactory(), stories["remisi-lapaskupang"])
+    second = _submitted(UnitFactory(), stories["remisi-rutankupang"])
+    # Both indexed before either matches: each finds the other as a candidate.
+    for post in (first, second):
+        grouping.story_index(post=post, story=grouping.story_of_post(post))
+    barrier = threading.Barrier(2)
+    join = grouping.group_join
+
+    def join_together(**kwargs):
+        barrier.wait(timeout=10)
+        return join(**kwargs)
+
+    monkeypatch.setattr(grouping, "group_join", join_together)
+    errors = []
+
+    def run(post):
+        try:
+            post_checks_run(post_id=post.pk)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    # Neither check failed (e.g. on a deadlock) and was only mended later.
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.checks["group"][0]["code"] == "same_event"
+    assert second.checks["group"][0]["code"] == "same_event"
+    assert _group_of(first) == _group_of(second) is not None
+    assert StoryGroup.objects.count() == 1
