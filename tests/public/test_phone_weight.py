@@ -99,7 +99,8 @@ def test_article_first_load_on_a_phone_is_under_200_kb(live_server, browser):
     cover = page.locator("figure.cover img").first
     source = cover.evaluate("img => img.currentSrc")
     assert "/640." in source, source
-    assert cover.evaluate("img => img.complete && img.naturalWidth") == 640
+    # (naturalWidth is the slot's width for a srcset choice, not the file's.)
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
     assert any("/640." in url for url, _size in transfers), listing
 
 
