@@ -17,7 +17,8 @@ REGIONS_SHOWN = 8  # the most recently active; the rest behind "kanwil lainnya"
 
 @require_safe
 def home(request):
-    if request.GET.get("halaman", "1") != "1":
+    # Page 2 and on of the latest news; anything else is the front page.
+    if request.GET.get("halaman", "").isdigit() and int(request.GET["halaman"]) > 1:
         return render(
             request,
             "public/home_more.html",

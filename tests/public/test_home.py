@@ -113,6 +113,9 @@ def test_latest_news_leaves_out_the_headlines_and_links_to_more(client, make_pos
     assert 'href="?halaman=2"' in latest
     more = client.get(reverse("home"), {"halaman": 2}).content.decode()
     assert "Berita nomor 15" in more and "Halaman 2 dari 2" in more
+    for not_a_page in ("1", "abc", "0"):
+        front = client.get(reverse("home"), {"halaman": not_a_page}).content
+        assert b'id="berita-utama"' in front
 
 
 def test_an_empty_site_says_so(client, db):
