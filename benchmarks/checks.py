@@ -29,7 +29,9 @@ and recreated, migrated), N published posts of generated Indonesian news text
 its grouping fingerprint, key terms and the document counts as the worker
 would have left them (key terms chosen with document frequencies estimated on
 the first 5,000 posts). The search-vector trigger is disabled for the load:
-no check reads the vector. Loopback only; the database is dropped at the end
+no check reads the vector. A reused archive (--reuse) still holds the
+earlier run's submissions, so each new one joins a group (the costlier
+path). Loopback only; the database is dropped at the end
 (unless --keep), also on failure. The last line of output is one JSON object.
 """
 
