@@ -69,3 +69,17 @@ class PublicConfig(AppConfig):
                 sender=Photo,
                 dispatch_uid="page_cache_photo_%s" % id(signal),
             )
+        # The footer (flatpages, social links) is on every page: its change
+        # drops them all. Rare, and nothing finer would be right.
+        from django.contrib.flatpages.models import FlatPage
+
+        from portal.models import SocialLink
+
+        for model in (FlatPage, SocialLink):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    caching.on_footer_changed,
+                    sender=model,
+                    dispatch_uid="page_cache_footer_%s_%s"
+                    % (model.__name__, id(signal)),
+                )

@@ -38,9 +38,10 @@ its own speed is the search index's (benchmarks/search.py).
 A page rendered while a change was being committed must not be stored after
 that change's invalidation ran: every invalidation bumps an epoch, read
 with the lookup, and a page is stored (atomically, by a Lua script) only if
-the epoch has not moved since. Things other than posts (a unit's profile,
-award results, the most-read list, footer links) are not tracked: pages
-expire after PAGE_CACHE_SECONDS anyway, and invalidate_tags([SITE_TAG])
+the epoch has not moved since. A change to the footer's flatpages or social
+links drops every page (SITE_TAG). Other things (a unit's profile, award
+results, the most-read list) are not tracked: pages expire after
+PAGE_CACHE_SECONDS (10 minutes) anyway, and invalidate_tags([SITE_TAG])
 drops every page.
 
 Why not Django's cache_page: it keys by Vary headers and the session's
@@ -499,6 +500,12 @@ def on_post_deleting(sender, instance, **kwargs) -> None:
     # pre_delete: its tags and unit are still there to name its pages.
     if page_store() is not None and instance.status == PostStatus.PUBLISHED:
         invalidate_on_commit(post_tags(instance))
+
+
+def on_footer_changed(sender, instance, **kwargs) -> None:
+    """A flatpage or social link of the footer, on every page, changed."""
+    if not kwargs.get("raw"):
+        invalidate_on_commit({SITE_TAG})
 
 
 def on_photo_changed(sender, instance, **kwargs) -> None:

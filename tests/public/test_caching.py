@@ -270,6 +270,26 @@ def test_an_article_linking_to_the_post_is_dropped_with_it(
     assert not is_cached(page_cache, url)
 
 
+def test_a_footer_change_drops_every_page(
+    client, world, page_cache, django_capture_on_commit_callbacks
+):
+    from django.contrib.flatpages.models import FlatPage
+
+    pages = [
+        reverse("home"),
+        reverse("public:article", kwargs={"slug": world["q"].slug}),
+    ]
+    _warm(client, page_cache, pages)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = FlatPage.objects.create(
+            url="/halaman/kontak/", title="Kontak", content="<p>Telepon</p>"
+        )
+        page.sites.add(settings.SITE_ID)
+
+    assert [url for url in pages if is_cached(page_cache, url)] == []
+
+
 def test_nothing_is_dropped_before_the_change_is_committed(
     client, world, page_cache, django_capture_on_commit_callbacks
 ):
