@@ -13,4 +13,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-application = get_wsgi_application()
+# The page cache's hit path runs in front of Django (public.caching): a stored
+# page for an anonymous reader is answered before a request object exists.
+from public.caching import page_cache_wsgi  # noqa: E402 - after Django's setup
+
+application = page_cache_wsgi(get_wsgi_application())

@@ -54,7 +54,7 @@ import logging
 import pickle
 import re
 import time
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import transaction
@@ -250,7 +250,67 @@ def cache_key(meta: dict, scheme: str) -> str | None:
     )
 
 
-# --- The middleware -----------------------------------------------------------
+# --- The middleware and the WSGI front -------------------------------------------
+
+
+@cache
+def _personal_cookies() -> tuple[str, ...]:
+    # A request with one of these cookies may see a page of its own: a
+    # logged-in reader's, or one showing a pending message ("messages":
+    # django.contrib.messages' cookie storage).
+    return tuple("%s=" % name for name in (settings.SESSION_COOKIE_NAME, "messages"))
+
+
+@cache
+def _file_prefixes() -> tuple[str, ...]:
+    return tuple(
+        "/" + url.strip("/") + "/"
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url and "://" not in url
+    ) + ("/admin/",)
+
+
+def request_kind(meta: dict) -> str | None:
+    """ "anonymous" (the page cache may answer), "personal" (a session or
+    message cookie), or None (not a GET/HEAD of a page: left alone)."""
+    if meta["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return None
+    if meta.get("PATH_INFO", "/").startswith(_file_prefixes()):
+        return None
+    cookies = meta.get("HTTP_COOKIE", "")
+    if cookies and any(name in cookies for name in _personal_cookies()):
+        return "personal"
+    return "anonymous"
+
+
+def page_cache_wsgi(application):
+    """portal.wsgi's front: answers a stored page before Django builds a
+    request (no request object, signals or middleware: the leanest hit).
+    Everything else, misses included, goes to `application`, where
+    PageCacheMiddleware does the same lookup and stores what it renders."""
+    from http import HTTPStatus
+
+    reasons = {
+        status.value: "%d %s" % (status.value, status.phrase) for status in HTTPStatus
+    }
+
+    def front(environ, start_response):
+        if request_kind(environ) == "anonymous":
+            store = page_store()
+            if store is not None:
+                key = cache_key(environ, request_scheme(environ))
+                if key is not None:
+                    entry, _epoch = store.lookup(key)
+                    if entry is not None:
+                        status, headers, body = answer(environ, entry)
+                        start_response(reasons[status], list(headers))
+                        return [body]
+        return application(environ, start_response)
+
+    return front
+
+
+# --- The middleware ------------------------------------------------------------
 
 
 class PageCacheMiddleware:
@@ -260,37 +320,22 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # A request with one of these cookies may see a page of its own: a
-        # logged-in reader's, or one showing a pending message.
-        self.personal_cookies = tuple(
-            "%s=" % name
-            # "messages": django.contrib.messages' cookie storage.
-            for name in (settings.SESSION_COOKIE_NAME, "messages")
-        )
-        self.file_prefixes = tuple(
-            "/" + url.strip("/") + "/"
-            for url in (settings.STATIC_URL, settings.MEDIA_URL)
-            if url and "://" not in url
-        ) + ("/admin/",)
 
     def __call__(self, request):
         meta = request.META
-        method = meta["REQUEST_METHOD"]
-        if method not in ("GET", "HEAD") or meta["PATH_INFO"].startswith(
-            self.file_prefixes
-        ):
+        kind = request_kind(meta)
+        if kind is None:
             return self.get_response(request)
-        cookies = meta.get("HTTP_COOKIE", "")
-        if cookies and any(name in cookies for name in self.personal_cookies):
+        if kind == "personal":
             return self._personal(request, self.get_response(request))
         store = page_store()
         key = epoch = None
         if store is not None:
-            key = cache_key(meta, request.scheme)
+            key = cache_key(meta, request_scheme(meta))
             if key is not None:
                 entry, epoch = store.lookup(key)
                 if entry is not None:
-                    return _from_entry(request, entry, head=method == "HEAD")
+                    return _from_entry(request, entry)
         response = self.get_response(request)
         return self._anonymous(request, response, store, key, epoch)
 
@@ -368,9 +413,15 @@ def _etag_matches(header: str, etag: str) -> bool:
     )
 
 
-def _from_entry(request, entry, *, head: bool):
+_NOT_MODIFIED_HEADERS = frozenset(
+    {"Cache-Control", "Content-Location", "ETag", "Expires", "Last-Modified", "Vary"}
+)
+
+
+def answer(meta: dict, entry) -> tuple[int, tuple, bytes]:
+    """(status, headers, body) for a stored page: itself, or a 304 when the
+    request's validators match (If-None-Match first, as RFC 9110 says)."""
     status, headers, body, etag, last_modified = entry
-    meta = request.META
     if status == 200:
         none_match = meta.get("HTTP_IF_NONE_MATCH")
         if none_match is not None:
@@ -381,18 +432,32 @@ def _from_entry(request, entry, *, head: bool):
             fresh = since is not None and last_modified is not None
             fresh = fresh and last_modified <= since
         if fresh:
-            response = HttpResponseNotModified()
-            for name, value in headers:
-                if name in _NOT_MODIFIED_HEADERS:
-                    response[name] = value
-            return response
-    response = HttpResponse(b"" if head else body, status=status, headers=headers)
-    return response
+            kept = tuple(item for item in headers if item[0] in _NOT_MODIFIED_HEADERS)
+            return 304, kept, b""
+    if meta["REQUEST_METHOD"] == "HEAD":
+        return status, headers, b""
+    return status, headers, body
 
 
-_NOT_MODIFIED_HEADERS = frozenset(
-    {"Cache-Control", "Content-Location", "ETag", "Expires", "Last-Modified", "Vary"}
-)
+def _from_entry(request, entry):
+    status, headers, body = answer(request.META, entry)
+    if status == 304:
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            response[name] = value
+        return response
+    return HttpResponse(body, status=status, headers=headers)
+
+
+def request_scheme(meta: dict) -> str:
+    """HttpRequest.scheme from the WSGI environ (the proxy's header first)."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_header:
+        header, secure_value = proxy_header
+        value = meta.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return meta.get("wsgi.url_scheme", "http")
 
 
 _article_link = None

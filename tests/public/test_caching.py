@@ -577,3 +577,51 @@ def test_the_shipped_nginx_configuration_is_valid(tmp_path):
         "client_max_body_size %dm;" % (settings.PHOTO_MAX_BYTES // (1024 * 1024) + 5)
         in source
     )
+
+
+def test_the_wsgi_front_answers_a_stored_page_before_django(
+    client, world, page_cache, django_assert_num_queries
+):
+    """portal.wsgi answers hits without building a request; misses and
+    readers with a session go to Django."""
+    import io
+
+    from portal.wsgi import application
+
+    url = reverse("public:article", kwargs={"slug": world["p"].slug})
+    stored = client.get(url)
+
+    def call(**extra):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": io.StringIO(),
+            **extra,
+        }
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, dict(headers)
+
+        body = b"".join(application(environ, start_response))
+        return seen["status"], seen["headers"], body
+
+    with django_assert_num_queries(0):
+        status, headers, body = call()
+        not_modified = call(HTTP_IF_NONE_MATCH=stored["ETag"])
+        head = call(REQUEST_METHOD="HEAD")
+
+    assert status == "200 OK"
+    assert body == stored.content
+    assert headers["ETag"] == stored["ETag"]
+    assert headers["Cache-Control"] == stored["Cache-Control"]
+    assert not_modified[0] == "304 Not Modified" and not_modified[2] == b""
+    assert head[0] == "200 OK" and head[2] == b""
+    assert head[1]["Content-Length"] == str(len(stored.content))
