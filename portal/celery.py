@@ -1,8 +1,10 @@
 """The Celery application; configuration comes from Django settings (CELERY_*)."""
 
+import contextlib
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -10,8 +12,24 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# The request id travels from a web request into the tasks it enqueued
+# (portal.logging).
+from portal.logging import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()
+
 
 @app.task(name="portal.ping", soft_time_limit=5, time_limit=10)
 def ping() -> str:
     """A trivial round trip, used by health checks and the test suite."""
     return "pong"
+
+
+@worker_ready.connect(weak=False, dispatch_uid="portal.heartbeat_on_start")
+def _heartbeat_on_start(sender=None, **kwargs):
+    """A worker beats once as soon as it consumes, through the broker like
+    beat's, so /health/ is green within seconds of a (re)start rather than
+    after beat's first minute (portal.health.WorkerHeartbeat)."""
+    # A broker hiccup here is shown by /health/; the worker runs on.
+    with contextlib.suppress(Exception):
+        sender.app.send_task("portal.heartbeat")

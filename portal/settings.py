@@ -62,9 +62,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # /health/ (portal.health): its templates.
+    "health_check",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so page-cache hits get them too: Permissions-Policy on every
+    # response (portal.security), and the request id for the logs and the
+    # tasks a request enqueues, echoed as X-Request-ID (portal.logging).
+    "portal.security.PermissionsPolicyMiddleware",
+    "portal.logging.RequestIdMiddleware",
     # First: answers anonymous readers from the page cache before anything
     # else runs, and makes their responses cacheable (public.caching).
     "public.caching.PageCacheMiddleware",
@@ -75,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous reads of the reader's site may use the read replica
+    # (portal.routers; only with DATABASE_REPLICA_URL).
+    "portal.routers.ReplicaReadsMiddleware",
     # request.user.is_verified(); then unverified users needing a second
     # factor are kept on the code step; then the per-address login limit.
     "django_otp.middleware.OTPMiddleware",
@@ -135,6 +145,17 @@ if not DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "SQLite is for development only: set DATABASE_URL to a PostgreSQL "
         "database when DEBUG is off."
     )
+# A PostgreSQL streaming replica for the anonymous readers' pages
+# (portal.routers): everything else, and every write, uses the primary. In
+# tests the replica mirrors the default database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if _key in DATABASES["default"]:
+            DATABASES["replica"].setdefault(_key, DATABASES["default"][_key])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -234,11 +255,24 @@ CELERY_BEAT_SCHEDULE = {
     # Every night at 02:00 WIB (19:00 UTC): recompute the award statistics of
     # every open period from scratch, catching up on anything a debounced
     # per-unit refresh missed (Redis outage, dead worker). Idempotent.
+    # Every minute: the worker heartbeat that /health/ checks (portal.health):
+    # a worker ran it, so workers consume and beat schedules.
+    "worker-heartbeat": {
+        "task": "portal.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "refresh-award-statistics": {
         "task": "awards.tasks.refresh_all_statistics",
         "schedule": crontab(hour=19, minute=0),
     },
 }
+
+# /health/ fails when the worker heartbeat is older than this (seconds).
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=300)
+# Django's LOGGING (below) formats the worker's lines too, as JSON in
+# production, instead of Celery replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Awards -----------------------------------------------------------------
 # A publication asks for a refresh of its unit's statistics this many seconds
@@ -367,6 +401,52 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (django-storages, boto3), for more
+# than one web host: MEDIA_S3_BUCKET moves the public media (photos,
+# renditions) there, served by MEDIA_CDN_DOMAIN when set (a CDN in front of
+# the bucket) as plain URLs with long cache headers. PRIVATE_MEDIA_S3_BUCKET
+# moves the private storage to its own bucket with no public access: its
+# files are only ever reached through signed URLs that expire in 5 minutes.
+# Both need S3_ENDPOINT_URL (MinIO, Ceph, a cloud's S3) and credentials; boto3
+# is imported only when one of them is set.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+PRIVATE_MEDIA_S3_BUCKET = env.str("PRIVATE_MEDIA_S3_BUCKET", default="")
+MEDIA_CDN_DOMAIN = env.str("MEDIA_CDN_DOMAIN", default="")
+_S3_CONNECTION = {
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("S3_REGION", default="") or None,
+    "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    # New names for new files (UUIDs): never overwrite one silently.
+    "file_overwrite": False,
+    # The bucket's own policy decides access; no per-object ACLs.
+    "default_acl": None,
+}
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_CONNECTION,
+            "bucket_name": MEDIA_S3_BUCKET,
+            "custom_domain": MEDIA_CDN_DOMAIN or None,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+    if MEDIA_CDN_DOMAIN:
+        MEDIA_URL = "https://%s/" % MEDIA_CDN_DOMAIN
+if PRIVATE_MEDIA_S3_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_CONNECTION,
+            "bucket_name": PRIVATE_MEDIA_S3_BUCKET,
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Photos: limits checked before anything is decoded.
@@ -417,18 +497,17 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 # --- Logging ----------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # In-process (eager) tasks would log a line per task in `make run`.
-        "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"},
-    },
-}
+# One JSON object per line in production (DEBUG off, or LOG_FORMAT=json),
+# each with the request id that also reaches the Celery tasks the request
+# enqueued (portal.logging); plain lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+from portal.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    json_lines=LOG_FORMAT == "json",
+    level=env.str("LOG_LEVEL", default="INFO"),
+    worker_info=bool(REDIS_URL),
+)
 
 # Logged once at start-up by portal.apps.PortalConfig.
 EMBEDDED_MODE = not DATABASE_URL and not REDIS_URL

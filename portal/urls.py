@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import LocalePrefixPattern, URLResolver, include, path
 from django.urls.resolvers import RoutePattern
 
+from portal import health as portal_health
 from portal import views as portal_views
 from public import urls as public_urls
 from public import views as public_views
@@ -26,6 +27,8 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", include("units.urls")),
     path("favicon.ico", portal_views.favicon, name="favicon"),
+    # For load balancers and monitors (portal.health): JSON with ?format=json.
+    path("health/", portal_health.health_view, name="health"),
     path("", include("news.urls")),
     path("", include("awards.urls")),
 ]
