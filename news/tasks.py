@@ -125,8 +125,12 @@ def publish_due_posts() -> int:
 def make_photo_renditions(photo_id: int) -> int:
     """Make a photo's missing renditions (idempotent: a re-run changes nothing)."""
     from news import services
+    from news.services.faces import on_commit_detect
 
-    return services.photo_renditions_create(photo_id=photo_id)
+    made = services.photo_renditions_create(photo_id=photo_id)
+    # The clean copy exists: its faces are searched by their own task.
+    on_commit_detect(photo_id=photo_id)
+    return made
 
 
 @shared_task(
@@ -190,3 +194,20 @@ def flush_read_counts() -> int:
     from news.services.readcounts import read_counts_flush
 
     return read_counts_flush()
+
+
+@shared_task(
+    name="news.tasks.detect_photo_faces",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),  # storage errors only
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def detect_photo_faces(photo_id: int) -> int:
+    """Find the faces in a photo's clean copy (news.services.faces); re-runnable."""
+    from news.services.faces import photo_faces_detect
+
+    return len(photo_faces_detect(photo_id=photo_id) or [])

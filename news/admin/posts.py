@@ -30,6 +30,7 @@ from news.admin import compare
 from news.admin.checks import checks_flag_html
 from news.admin.common import NEWSROOM_ZONE, NewsroomPageMixin, duration, messages_of
 from news.admin.decisions import DECISIONS, DecisionViewsMixin, PostEventInline
+from news.admin.faces import PostFaceViewsMixin
 from news.admin.filters import QueueStatusFilter, StoryGroupFilter
 from news.admin.forms import PostAdminForm
 from news.admin.photos import PostPhotoViewsMixin, thumbnail_url
@@ -54,6 +55,7 @@ class PostAdmin(
     DecisionViewsMixin,
     RecommendationViewsMixin,
     PostPhotoViewsMixin,
+    PostFaceViewsMixin,
     RevisionViewsMixin,
     NewsroomPageMixin,
     admin.ModelAdmin,

@@ -46,9 +46,15 @@ def rendition_specs(*, width: int) -> list[tuple[int, str]]:
 
 
 def rendition_name(*, photo: Photo, width: int, format: str) -> str:
-    """Where one rendition is stored: the same name for the same spec, always."""
+    """Where one rendition is stored: the same name for the same spec, always.
+
+    The folder is named after the clean copy's file (the photo's UUID for an
+    upload), so a new clean copy, e.g. a blurred one (news.services.faces),
+    gets new names that no cache or leftover file can answer for.
+    """
     ext = "jpg" if format == "jpeg" else format
-    return "renditions/%s/%s/%d.%s" % (photo.uuid.hex[:2], photo.uuid.hex, width, ext)
+    stem = photo.image.name.rsplit("/", 1)[-1].split(".", 1)[0] or photo.uuid.hex
+    return "renditions/%s/%s/%d.%s" % (photo.uuid.hex[:2], stem, width, ext)
 
 
 def _rendition_storage():
