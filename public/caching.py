@@ -180,6 +180,15 @@ class RedisPageStore:
             return None, None
         return (pickle.loads(value) if value else None), (epoch or b"0")
 
+    def fetch(self, key: str):
+        """The stored page or None: the WSGI front's one round trip."""
+        try:
+            value = self.client.get(self.page_prefix + key)
+        except self.errors:
+            self.warn("lookup")
+            return None
+        return pickle.loads(value) if value else None
+
     def put(self, key: str, entry: tuple, *, tags, epoch: bytes) -> bool:
         keys = [self.epoch_key, self.page_prefix + key]
         keys += [self.tag_prefix + tag for tag in sorted(set(tags))]
@@ -300,7 +309,7 @@ def page_cache_wsgi(application):
             if store is not None:
                 key = cache_key(environ, request_scheme(environ))
                 if key is not None:
-                    entry, _epoch = store.lookup(key)
+                    entry = store.fetch(key)
                     if entry is not None:
                         status, headers, body = answer(environ, entry)
                         start_response(reasons[status], list(headers))
