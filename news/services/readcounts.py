@@ -23,6 +23,10 @@ Redis in production and on the local-memory cache of the embedded mode):
   READ_REPEAT_SECONDS, and makes at most READS_PER_IP_PER_MINUTE requests a
   minute; beyond that the endpoint answers 429. No address is stored, only a
   keyed hash that expires with the window.
+- Cost: on Redis the whole of read_record is one Lua script, one round trip
+  (about 3,600 reads a second from one process on a busy 2-core machine,
+  against 250 for the same steps as separate cache calls); a flush adds
+  20,000 reads to 10,000 posts in about a second (benchmarks/home_reads.py).
 
 Counts are best effort: a cache outage or eviction loses reads, never a page
 (the embedded mode's local-memory cache keeps only 300 keys, so its counts
@@ -37,8 +41,7 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db import connection, transaction
 from django.utils.crypto import salted_hmac
 
 from news.models import Post, PostStatus
@@ -71,8 +74,12 @@ def _post_key(generation: int, post_id: int) -> str:
     return "reads:%d:post:%d" % (generation, post_id)
 
 
+def _slot_prefix(generation: int) -> str:
+    return "reads:%d:slot:" % generation
+
+
 def _slot_key(generation: int, slot: int) -> str:
-    return "reads:%d:slot:%d" % (generation, slot)
+    return "%s%d" % (_slot_prefix(generation), slot)
 
 
 def _slots_key(generation: int) -> str:
@@ -98,24 +105,84 @@ def _reader(client_ip: str | None) -> str:
     return salted_hmac("news.readcounts", client_ip or "unknown").hexdigest()[:20]
 
 
+# read_record on Redis in one round trip instead of six to nine. KEYS: the
+# address's minute counter, the reader-and-post marker, the post's counter,
+# the generation's slot counter. ARGV: limit, minute TTL, repeat window,
+# counter TTL, post id, slot key prefix. Returns 0 counted, 1 repeat, 2
+# limited. Same keys and values as the cache-API path below (Django's Redis
+# serializer stores integers as plain numbers), so the flush reads both.
+_RECORD_LUA = """
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if hits > tonumber(ARGV[1]) then return 2 end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[3]) then return 1 end
+if redis.call('INCR', KEYS[3]) == 1 then
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
+  local slot = redis.call('INCR', KEYS[4])
+  if slot == 1 then redis.call('EXPIRE', KEYS[4], ARGV[4]) end
+  redis.call('SET', ARGV[6] .. slot, ARGV[5], 'EX', ARGV[4])
+end
+return 0
+"""
+_OUTCOMES = (ReadOutcome.COUNTED, ReadOutcome.REPEAT, ReadOutcome.LIMITED)
+
+
+def _record_on_redis(keys: list[str], post_id: int, slot_prefix: str):
+    """Run _RECORD_LUA when the cache is Redis; None for other caches."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]  # `cache` is a proxy: isinstance needs this
+    if not isinstance(backend, RedisCache):
+        return None
+    full = [backend.make_and_validate_key(key) for key in keys]
+    client = backend._cache.get_client(full[0], write=True)
+    prefix = backend.make_and_validate_key(slot_prefix)
+    outcome = client.eval(
+        _RECORD_LUA,
+        len(full),
+        *full,
+        READS_PER_IP_PER_MINUTE,
+        120,
+        READ_REPEAT_SECONDS,
+        KEY_TTL_SECONDS,
+        post_id,
+        prefix,
+    )
+    return _OUTCOMES[int(outcome)]
+
+
 def read_record(
     *, post_id: int, client_ip: str | None, now: float | None = None
 ) -> ReadOutcome:
     """Count one read of a post, unless this reader was just counted for it.
 
     Needs no database query: the post id is checked when the counts are
-    flushed (unknown or unpublished ids are dropped there).
+    flushed (unknown or unpublished ids are dropped there). On Redis one
+    round trip (a Lua script); on other caches the same steps through
+    Django's cache API.
     """
     now = time.time() if now is None else now
     reader = _reader(client_ip)
+    minute_key = "reads:ip:%s:%d" % (reader, int(now // 60))
+    seen_key = "reads:seen:%s:%d" % (reader, post_id)
+    generation = _generation(now)
     try:
-        minute = int(now // 60)
-        hits = _incr("reads:ip:%s:%d" % (reader, minute), timeout=120)
-        if hits > READS_PER_IP_PER_MINUTE:
+        outcome = _record_on_redis(
+            [
+                minute_key,
+                seen_key,
+                _post_key(generation, post_id),
+                _slots_key(generation),
+            ],
+            post_id,
+            _slot_prefix(generation),
+        )
+        if outcome is not None:
+            return outcome
+        if _incr(minute_key, timeout=120) > READS_PER_IP_PER_MINUTE:
             return ReadOutcome.LIMITED
-        if not cache.add(
-            "reads:seen:%s:%d" % (reader, post_id), 1, timeout=READ_REPEAT_SECONDS
-        ):
+        if not cache.add(seen_key, 1, timeout=READ_REPEAT_SECONDS):
             return ReadOutcome.REPEAT
         read_add(post_id=post_id, now=now)
     except Exception:  # noqa: BLE001 - a cache outage must never break a page
@@ -139,18 +206,24 @@ def read_add(*, post_id: int, count: int = 1, now: float | None = None) -> None:
 
 
 def _apply(counts: dict[int, int]) -> int:
-    """Add the counts to the published posts among them, in one UPDATE."""
+    """Add the counts to the published posts among them, in one UPDATE.
+
+    UPDATE ... FROM (VALUES ...): one statement for the batch (PostgreSQL,
+    and SQLite 3.33+); a CASE WHEN per post built through the ORM cost more
+    in Python than the update itself.
+    """
     if not counts:
         return 0
-    increment = Case(
-        *(When(pk=post_id, then=Value(n)) for post_id, n in counts.items()),
-        default=Value(0),
-        output_field=IntegerField(),
+    table = connection.ops.quote_name(Post._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(counts))
+    params = [value for item in counts.items() for value in item]
+    sql = (
+        f"UPDATE {table} SET read_count = {table}.read_count + added.n "
+        f"FROM (VALUES {rows}) AS added (id, n) "
+        f"WHERE {table}.id = added.id AND {table}.status = %s"
     )
-    with transaction.atomic():
-        Post.objects.filter(pk__in=counts, status=PostStatus.PUBLISHED).update(
-            read_count=F("read_count") + increment
-        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, PostStatus.PUBLISHED])
     return sum(counts.values())
 
 

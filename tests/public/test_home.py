@@ -488,3 +488,26 @@ def test_older_pages_of_latest_news_keep_a_fixed_query_count(
 
     with django_assert_max_num_queries(8):
         assert client.get(reverse("home"), {"halaman": 2}).status_code == 200
+
+
+def test_the_counter_works_the_same_on_a_cache_without_redis(make_post, settings):
+    # The embedded mode's local-memory cache: Django's cache API, no Lua.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    post, other = make_post(), make_post()
+    a_minute_ago = time.time() - 2 * readcounts.GENERATION_SECONDS
+    outcomes = [
+        readcounts.read_record(post_id=post_id, client_ip=ip, now=a_minute_ago)
+        for post_id, ip in (
+            (post.pk, "192.0.2.1"),
+            (post.pk, "192.0.2.1"),
+            (post.pk, "192.0.2.2"),
+            (other.pk, "192.0.2.1"),
+        )
+    ]
+
+    assert outcomes.count(readcounts.ReadOutcome.REPEAT) == 1
+    assert readcounts.read_counts_flush() == 3
+    assert Post.objects.get(pk=post.pk).read_count == 2
+    assert Post.objects.get(pk=other.pk).read_count == 1
