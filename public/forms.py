@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,10 @@ from news.search import SearchFilters
 from units.models import Region, Unit
 
 QUERY_MAX_LENGTH = 200
+# The dates a search can ask for. Beyond them the search's day arithmetic
+# would leave what dates can hold (9999-12-31 plus one day is an error):
+# such a date is reported and left out like any other bad one.
+DATE_RANGE = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -68,6 +74,22 @@ class SearchForm(forms.Form):
             "invalid": _("Tanggal akhir tidak dikenali; tulis seperti 2024-09-24.")
         },
     )
+
+    def _date_in_range(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+            raise ValidationError(
+                _("Tanggal %(date)s di luar rentang pencarian (tahun 1900-2999)."),
+                code="out_of_range",
+                params={"date": value.isoformat()},
+            )
+        return value
+
+    def clean_dari(self):
+        return self._date_in_range("dari")
+
+    def clean_sampai(self):
+        return self._date_in_range("sampai")
 
     def clean(self):
         cleaned = super().clean()
