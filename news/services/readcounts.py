@@ -217,10 +217,12 @@ def _apply(counts: dict[int, int]) -> int:
     table = connection.ops.quote_name(Post._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(counts))
     params = [value for item in counts.items() for value in item]
+    # VALUES columns are column1, column2 in PostgreSQL and SQLite alike
+    # (SQLite takes no column list after the alias).
     sql = (
-        f"UPDATE {table} SET read_count = {table}.read_count + added.n "
-        f"FROM (VALUES {rows}) AS added (id, n) "
-        f"WHERE {table}.id = added.id AND {table}.status = %s"
+        f"UPDATE {table} SET read_count = {table}.read_count + added.column2 "
+        f"FROM (VALUES {rows}) AS added "
+        f"WHERE {table}.id = added.column1 AND {table}.status = %s"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [*params, PostStatus.PUBLISHED])
