@@ -26,6 +26,7 @@ parsing rule.
 
 import contextvars
 import logging
+import os
 import re
 import uuid
 
@@ -179,3 +180,60 @@ def logging_config(*, json_lines: bool, level: str, worker_info: bool) -> dict:
             "celery.app.trace": {"level": "INFO" if worker_info else "WARNING"},
         },
     }
+
+
+# --- gunicorn: access and error lines as JSON too -----------------------------
+
+
+def gunicorn_logger_class():
+    """deploy/gunicorn.conf.py's logger_class: gunicorn's own logger writing
+    one JSON object per access line (with nginx's request id and the time
+    taken) and per error line. Values are escaped by json.dumps, never
+    pasted into a format string, so a user agent with a quote stays valid."""
+    import json
+
+    from gunicorn import glogging
+    from pythonjsonlogger.json import JsonFormatter
+
+    class GunicornJsonLogger(glogging.Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            error_format = JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={
+                    "asctime": "time",
+                    "levelname": "level",
+                    "name": "logger",
+                },
+                datefmt="%Y-%m-%dT%H:%M:%S%z",
+            )
+            for handler in self.error_log.handlers:
+                handler.setFormatter(error_format)
+            for handler in self.access_log.handlers:
+                handler.setFormatter(logging.Formatter("%(message)s"))
+
+        def access(self, resp, req, environ, request_time):
+            if not self.access_log_enabled:
+                return
+            atoms = self.atoms(resp, req, environ, request_time)
+            line = {
+                "time": self.now().strip("[]"),
+                "logger": "gunicorn.access",
+                "remote": atoms["h"],
+                "method": atoms["m"],
+                "path": atoms["U"],
+                "query": atoms["q"],
+                "status": int(str(atoms["s"])[:3] or 0),
+                "bytes": atoms["B"],
+                "duration_ms": atoms["M"],
+                "referer": atoms["f"],
+                "user_agent": atoms["a"],
+                "request_id": atoms.get("{x-request-id}o", "-"),
+                "pid": os.getpid(),
+            }
+            try:
+                self.access_log.info(json.dumps(line, default=str))
+            except Exception:  # noqa: BLE001 - as gunicorn's own access()
+                self.exception("Could not write the access line")
+
+    return GunicornJsonLogger
