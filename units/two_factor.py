@@ -35,6 +35,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -183,7 +184,7 @@ def qr_svg(data: str) -> str:
         border=4,
         dark="#0b2545",
         light="#ffffff",
-        title="Kode QR untuk aplikasi autentikator",
+        title=str(_("Kode QR untuk aplikasi autentikator")),
         svgclass="qr-code",
         # A viewBox instead of a fixed size, so CSS can scale it to the screen.
         omitsize=True,
