@@ -6,6 +6,7 @@ a cookie (public.caching keeps such pages in the shared cache).
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -18,6 +19,13 @@ def _reverse_in(code: str, match) -> str | None:
             return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
         except NoReverseMatch:
             return None
+
+
+def _absolute(request, url: str) -> str:
+    try:
+        return request.build_absolute_uri(url)
+    except DisallowedHost:  # the 400 page for a host not ours
+        return url
 
 
 @register.simple_tag(takes_context=True)
@@ -55,7 +63,7 @@ def language_links(context) -> dict:
                 "code": code,
                 "name": info["name_local"],
                 "url": url,
-                "absolute": request.build_absolute_uri(url),
+                "absolute": _absolute(request, url),
                 "current": code == current,
             }
         )
