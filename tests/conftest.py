@@ -79,6 +79,12 @@ REFERENCE_DATA_LOADERS = [
     ("units.migrations.0003_role_groups", "create_role_groups"),
     ("news.migrations.0002_seed_categories_and_permissions", "seed_categories"),
     ("news.migrations.0002_seed_categories_and_permissions", "grant_permissions"),
+    ("news.migrations.0013_checks_and_read_count", "add_initial_reasons"),
+    (
+        "awards.migrations.0002_categories_and_2024_winners",
+        "load_categories_and_history",
+    ),
+    ("awards.migrations.0003_editor_permissions", "grant_permissions"),
 ]
 
 
