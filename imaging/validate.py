@@ -38,6 +38,14 @@ _MSG_TOO_MANY_PIXELS = _(
 )
 _MSG_BOMB = _("Resolusi gambar terlalu besar untuk diproses dengan aman.")
 _MSG_ANIMATED = _("Gambar bergerak (animasi) tidak diperbolehkan.")
+# A HEIC from a phone may hold several pictures (a burst, a Live Photo's
+# stills, an edited copy beside the original): that is no animation, and the
+# user needs to know which picture to send.
+_MSG_MULTIPLE_IMAGES = _(
+    "Berkas HEIC ini berisi %(count)s gambar (misalnya foto beruntun atau "
+    "Live Photo). Unggah satu foto saja: buka foto yang dipilih di ponsel, "
+    "lalu simpan atau bagikan sebagai JPEG."
+)
 _MSG_SUSPICIOUS = _(
     "Berkas gambar mengandung kode HTML atau skrip dan ditolak demi keamanan."
 )
@@ -66,7 +74,8 @@ def validate_image(
     the declared content type) and only the JPEG, PNG, WebP and HEIF decoders
     are ever used. Raises :class:`ValidationError` with one of the codes
     ``empty``, ``file_too_large``, ``unsupported_format``, ``too_many_pixels``,
-    ``animated``, ``suspicious_content`` or ``corrupt``. The file position is
+    ``animated``, ``multiple_images`` (a HEIC holding several pictures),
+    ``suspicious_content`` or ``corrupt``. The file position is
     left at 0.
     """
     if max_bytes is None:
@@ -120,10 +129,14 @@ def _validate_content(
                 },
             )
 
-        # 3. Animation. MPO frames are depth maps / gain maps, not animation.
-        if fmt != "JPEG" and (
-            getattr(img, "is_animated", False) or getattr(img, "n_frames", 1) > 1
-        ):
+        # 3. Animation. MPO frames are depth maps / gain maps, not animation;
+        #    a HEIF container holding several images is not one either.
+        frames = getattr(img, "n_frames", 1)
+        if fmt == "HEIF" and frames > 1:
+            raise ValidationError(
+                _MSG_MULTIPLE_IMAGES, code="multiple_images", params={"count": frames}
+            )
+        if fmt != "JPEG" and (getattr(img, "is_animated", False) or frames > 1):
             raise ValidationError(_MSG_ANIMATED, code="animated")
 
         # 4. HTML / script polyglots, in the metadata head or appended tail.
