@@ -231,6 +231,62 @@ def test_publishing_drops_the_listings_it_joins_and_its_404(
     assert r.title.encode() in client.get(listings[0]).content
 
 
+def test_republishing_and_scheduled_publishing_drop_the_pages(
+    client, world, page_cache, django_capture_on_commit_callbacks
+):
+    post, editor = world["p"], world["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_unpublish(post=post, actor=editor, reason="Diperiksa ulang.")
+    shown = _pages_of(world, post)
+    _warm(client, page_cache, shown + _unrelated(world))
+    assert client.get(shown[0]).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_republish(post=post, actor=editor)
+
+    assert [url for url in shown if is_cached(page_cache, url)] == []
+    assert all(is_cached(page_cache, url) for url in _unrelated(world))
+    assert client.get(shown[0]).status_code == 200
+
+    # A scheduled post published by the periodic task.
+    due = PostFactory(
+        unit=world["unit_a"],
+        author=UserFactory(unit=world["unit_a"]),
+        category=world["category_a"],
+        status=PostStatus.SCHEDULED,
+        publish_at=timezone.now() - timedelta(minutes=1),
+    )
+    _warm(client, page_cache, shown)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.post_publish_due() == 1
+    assert not is_cached(page_cache, reverse("home"))
+    assert not is_cached(page_cache, shown[2])  # its unit's listing
+    assert due.title.encode() in client.get(shown[2]).content
+
+
+def test_a_photo_change_on_a_published_post_drops_its_pages(
+    client, world, page_cache, django_capture_on_commit_callbacks
+):
+    from news.models import Photo
+
+    post = world["p"]
+    article = reverse("public:article", kwargs={"slug": post.slug})
+    _warm(client, page_cache, [article, reverse("home")] + _unrelated(world))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Photo.objects.create(
+            post=post,
+            unit=post.unit,
+            kind="gallery",
+            image="photos/ab/ab000000000000000000000000000000.jpg",
+            status="ready",
+        )
+
+    assert not is_cached(page_cache, article)
+    assert not is_cached(page_cache, reverse("home"))
+    assert all(is_cached(page_cache, url) for url in _unrelated(world))
+
+
 def test_moving_a_post_to_another_category_drops_both(
     client, world, page_cache, django_capture_on_commit_callbacks
 ):
