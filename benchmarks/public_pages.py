@@ -488,6 +488,13 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+def x_cache(url: str, cookie: str = "") -> str:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+        return response.headers.get("X-Cache", "")
+
+
 def flush_page_keys() -> None:
     import redis
 
@@ -590,6 +597,11 @@ def main() -> int:
         proxy = start_nginx(procs, proxy_nginx_config(root), root, "proxy")
         proxied = "http://127.0.0.1:%d%s" % (NGINX_PROXY_PORT, pages["article"])
         wait_for(proxied)
+        # The micro-cache answers anonymous readers and passes a session by.
+        statuses = [x_cache(proxied), x_cache(proxied), x_cache(proxied, "sessionid=x")]
+        print("  X-Cache: anonymous %s then %s, with a session %s" % tuple(statuses))
+        if statuses[1] != "HIT" or statuses[2] != "BYPASS":
+            raise SystemExit("deploy/nginx.conf does not cache as intended")
         print("article through the shipped nginx...", flush=True)
         results["article_proxy"] = wrk(proxied, args.seconds)
         procs.stop(proxy)

@@ -396,6 +396,10 @@ class PageCacheMiddleware:
             headers = tuple(response.items())
             entry = (response.status_code, headers, response.content, etag)
             store.put(key, (*entry, last_modified), tags=tags, epoch=epoch)
+        if request.method == "HEAD":
+            # Stored whole for the GETs to come; this answer has no body
+            # (its Content-Length stays the GET's, as HTTP allows).
+            response.content = b""
         if etag is None:
             return response
         return get_conditional_response(
