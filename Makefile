@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint format messages check-deploy bench clean
+.PHONY: run test setup lint format messages check-deploy bench clean prod-smoke
 
 $(VENV)/.run-deps: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -59,6 +59,13 @@ check-deploy: $(VENV)/.run-deps
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		DATABASE_URL=$${DATABASE_URL:-postgres://localhost/portal} \
 		ALLOWED_HOSTS=berita.example.go.id $(MANAGE) check --deploy --fail-level WARNING
+
+# The production shape booted on this machine (nginx with TLS, gunicorn,
+# Celery worker and beat, PostgreSQL, Redis) and a smoke test through it;
+# see scripts/prod-smoke. About a minute.
+prod-smoke: $(VENV)/.dev-deps messages
+	@command -v nginx >/dev/null || { echo "nginx is missing: apt-get install -y nginx-light"; exit 1; }
+	scripts/prod-smoke
 
 bench: $(VENV)/.dev-deps
 	$(PY) benchmarks/renditions.py
