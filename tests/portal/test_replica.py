@@ -1,13 +1,18 @@
-"""The read replica (portal.routers) with a second PostgreSQL database
-standing in for it: a copy of the test database taken with pg_dump, then left
-behind by a change on the primary, as a lagging replica would be."""
+"""Growing past one machine. The read replica (portal.routers) with a second
+PostgreSQL database standing in for it: a copy of the test database taken
+with pg_dump, then left behind by a change on the primary, as a lagging
+replica would be. And the media on S3-compatible storage (settings)."""
 
 import copy
+import json
+import os
 import shutil
 import subprocess
+import sys
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -157,3 +162,58 @@ def test_writes_and_reads_outside_a_public_request_use_the_primary(replica):
     assert router.db_for_write(Post) == "default"
     assert router.allow_migrate("replica", "news") is False
     assert router.allow_migrate("default", "news") is True
+
+
+S3_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import storages
+public, private = storages["default"], storages["private"]
+print(json.dumps({
+    "public": type(public).__module__ + "." + type(public).__name__,
+    "private": type(private).__module__ + "." + type(private).__name__,
+    "public_url": public.url("renditions/ab/abc/640.webp"),
+    "private_url": private.url("raw/abc.jpg"),
+    "media_url": settings.MEDIA_URL,
+}))
+"""
+
+
+def test_media_on_s3_behind_a_cdn_and_a_private_bucket():
+    """With the S3 variables set, photos go to a bucket served by the CDN
+    and the private storage to its own bucket reached only by signed,
+    expiring URLs (computed offline: no request is made)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "MEDIA_S3_BUCKET": "berita-media",
+        "MEDIA_CDN_DOMAIN": "media.berita.example.go.id",
+        "PRIVATE_MEDIA_S3_BUCKET": "berita-private",
+        "S3_ENDPOINT_URL": "https://s3.example.go.id",
+        "S3_REGION": "id-jakarta-1",
+        "S3_ACCESS_KEY_ID": "AKIAUJI",
+        "S3_SECRET_ACCESS_KEY": "rahasia-uji",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", S3_PROBE],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["public"] == probe["private"] == "storages.backends.s3.S3Storage"
+    assert probe["media_url"] == "https://media.berita.example.go.id/"
+    assert (
+        probe["public_url"]
+        == "https://media.berita.example.go.id/renditions/ab/abc/640.webp"
+    )
+    private_url = probe["private_url"]
+    assert private_url.startswith(
+        "https://s3.example.go.id/berita-private/raw/abc.jpg?"
+    )
+    assert "X-Amz-Signature=" in private_url and "X-Amz-Expires=300" in private_url
