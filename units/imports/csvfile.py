@@ -268,10 +268,15 @@ def _decode_lines(data: bytes) -> tuple[list[str], set[int]]:
     lines, bad = [], set()
     for number, raw in enumerate(data.splitlines(keepends=True), 1):
         try:
-            lines.append(raw.decode("utf-8"))
+            line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            lines.append(raw.decode("utf-8", errors="replace"))
+            line = raw.decode("utf-8", errors="replace")
             bad.add(number)
+        # No text holds NUL; UTF-16 (a spreadsheet's "Unicode text") is full
+        # of them and would otherwise pass as UTF-8 with odd column names.
+        if "\x00" in line:
+            bad.add(number)
+        lines.append(line)
     return lines, bad
 
 

@@ -61,6 +61,9 @@ DETAIL_COLUMNS = {
     "website": "website",
     "profil": "profile",
 }
+# A spreadsheet runs a cell starting with one of these as a formula (CSV
+# injection): no unit's name starts so, and a name is what exports carry.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Addresses and profiles keep their line breaks.
 MULTILINE_COLUMNS = ("alamat", "profil")
 # Words in front of a province name that still mean its regional office.
@@ -231,6 +234,11 @@ def _row_fields(cells: dict[str, str], regions: dict[str, Region]) -> dict:
             raise RowError(_("Kolom nama (atau jenis dan tempat) wajib diisi."))
         name = _build_name(unit_type, speciality, unit_class, place)
 
+    if name.startswith(FORMULA_PREFIXES):
+        raise RowError(
+            _("Nama “%s” diawali tanda rumus (=, +, - atau @); periksa kolom nama.")
+            % name
+        )
     fields = {
         "code": "".join(cells.get("kode", "").split()).upper(),
         "name": name,
