@@ -57,6 +57,7 @@ import time
 from functools import cache, partial
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import (
@@ -292,6 +293,54 @@ def request_kind(meta: dict) -> str | None:
     return "anonymous"
 
 
+def _permissions_policy(environ, headers):
+    from portal.security import DEFAULT_PERMISSIONS_POLICY
+
+    value = getattr(settings, "PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY)
+    if value and not any(name == "Permissions-Policy" for name, _v in headers):
+        return [("Permissions-Policy", value)]
+    return []
+
+
+def _request_id(environ, headers):
+    from types import SimpleNamespace
+
+    from django.http.request import HttpHeaders
+
+    from portal.logging import REQUEST_ID_HEADER, request_id_from
+
+    shim = SimpleNamespace(META=environ, headers=HttpHeaders(environ))
+    return [(REQUEST_ID_HEADER, request_id_from(shim))]
+
+
+# What the middleware placed before PageCacheMiddleware adds to its answers
+# (they run outside it, so stored pages lack it): the WSGI front, which runs
+# none of them, adds the same.
+OUTER_MIDDLEWARE_HEADERS = {
+    "portal.security.PermissionsPolicyMiddleware": _permissions_policy,
+    "portal.logging.RequestIdMiddleware": _request_id,
+}
+
+
+@cache
+def _outer_header_makers() -> tuple:
+    middleware = list(settings.MIDDLEWARE)
+    mine = "%s.%s" % (__name__, PageCacheMiddleware.__name__)
+    outer = middleware[: middleware.index(mine)] if mine in middleware else []
+    unknown = [path for path in outer if path not in OUTER_MIDDLEWARE_HEADERS]
+    if unknown:
+        raise ImproperlyConfigured(
+            "public.caching's WSGI front does not know what %s adds to a "
+            "response: list it in OUTER_MIDDLEWARE_HEADERS or place it after "
+            "PageCacheMiddleware." % ", ".join(unknown)
+        )
+    return tuple(OUTER_MIDDLEWARE_HEADERS[path] for path in outer)
+
+
+def _outer_headers(environ, headers) -> list:
+    return [item for make in _outer_header_makers() for item in make(environ, headers)]
+
+
 def page_cache_wsgi(application):
     """portal.wsgi's front: answers a stored page before Django builds a
     request (no request object, signals or middleware: the leanest hit).
@@ -299,6 +348,7 @@ def page_cache_wsgi(application):
     PageCacheMiddleware does the same lookup and stores what it renders."""
     from http import HTTPStatus
 
+    _outer_header_makers()  # a middleware it cannot stand in for fails here
     reasons = {
         status.value: "%d %s" % (status.value, status.phrase) for status in HTTPStatus
     }
@@ -312,7 +362,8 @@ def page_cache_wsgi(application):
                     entry = store.fetch(key)
                     if entry is not None:
                         status, headers, body = answer(environ, entry)
-                        start_response(reasons[status], list(headers))
+                        headers = [*headers, *_outer_headers(environ, headers)]
+                        start_response(reasons[status], headers)
                         return [body]
         return application(environ, start_response)
 

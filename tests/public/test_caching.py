@@ -678,6 +678,12 @@ def test_the_wsgi_front_answers_a_stored_page_before_django(
     assert body == stored.content
     assert headers["ETag"] == stored["ETag"]
     assert headers["Cache-Control"] == stored["Cache-Control"]
+    # What the middleware outside the page cache adds, the front adds too.
+    for name in ("Permissions-Policy", "X-Request-ID"):
+        if stored.has_header(name):
+            assert headers[name], name
+    if stored.has_header("X-Request-ID"):
+        assert headers["X-Request-ID"] != stored["X-Request-ID"]
     assert not_modified[0] == "304 Not Modified" and not_modified[2] == b""
     assert head[0] == "200 OK" and head[2] == b""
     assert head[1]["Content-Length"] == str(len(stored.content))
