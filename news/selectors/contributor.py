@@ -71,6 +71,7 @@ def post_list_for_unit(*, unit, status: str | None = None) -> QuerySet[Post]:
             latest_comment=Subquery(latest_comment.values("comment")[:1]),
             latest_comment_at=Subquery(latest_comment.values("created_at")[:1]),
             latest_comment_action=Subquery(latest_comment.values("action")[:1]),
+            latest_comment_reason=Subquery(latest_comment.values("reason__name")[:1]),
         )
         .order_by("-updated_at", "-id")
     )

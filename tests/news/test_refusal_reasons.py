@@ -172,6 +172,8 @@ def test_history_pages_and_mail_name_the_reason_type(
     client.force_login(submitted.author)
     unit_page = client.get(reverse("news:post", args=[submitted.pk]))
     assert "Jenis alasan: Foto tidak layak" in unit_page.content.decode()
+    dashboard = client.get(reverse("news:dashboard")).content.decode()
+    assert "Diminta perbaikan · Foto tidak layak" in dashboard
 
     assert notifications.decision_mail_send(event_id=event.pk) >= 1
     body = mailoutbox[0].body
