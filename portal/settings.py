@@ -201,8 +201,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when Redis is down, so a request never hangs on .delay();
-# the periodic sweepers pick up what was not enqueued.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0}
+# the periodic sweepers pick up what was not enqueued. A message taken by a
+# worker that died without acknowledging it (SIGKILL, OOM, power) goes back to
+# the queue after visibility_timeout seconds; it must stay above the longest
+# countdown or ETA (the rendition task's retry backoff reaches 600 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# .delay() also subscribes to the task's result in Redis; the result backend
+# retried that 20 times a second apart, so each enqueue during a Redis outage
+# held the request ~20 s (tests/faults/test_redis_outage.py). Fail fast too.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -217,19 +235,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.publish_due_posts",
         "schedule": 60.0,
     },
-    # Every 10 minutes: re-queue photos still missing renditions (lost tasks,
-    # Redis outages, dead workers).
+    # Every 2 minutes: re-queue photos still missing renditions two minutes
+    # after upload (lost tasks, Redis outages, dead workers). Threshold plus
+    # interval keep the worst case after Redis returns at 4 minutes
+    # (tests/faults/test_redis_outage.py); a run that finds nothing is one query.
     "sweep-missing-renditions": {
         "task": "news.tasks.sweep_missing_renditions",
-        "schedule": 600.0,
+        "schedule": 120.0,
     },
-    # Every 5 minutes: mail about posts that never went out because Redis was
+    # Every 2 minutes: mail about posts that never went out because Redis was
     # down when the decision was committed, or the worker died. Re-queues
     # events still unsettled after two minutes (PostEvent.notified_at); the
-    # mail tasks send nothing for an event already settled.
+    # mail tasks send nothing for an event already settled. At most 4 minutes
+    # after Redis returns, as the renditions.
     "resend-pending-notifications": {
         "task": "news.tasks.resend_pending_notifications",
-        "schedule": 300.0,
+        "schedule": 120.0,
     },
     # Every morning at 07:00 WIB (00:00 UTC): the editors' daily digest (once
     # per editor and day, however often the task runs).
@@ -454,6 +475,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=20 * 1024 * 1024)
 PHOTO_MAX_PIXELS_JPEG = env.int("PHOTO_MAX_PIXELS_JPEG", default=100_000_000)
 PHOTO_MAX_PIXELS_OTHER = env.int("PHOTO_MAX_PIXELS_OTHER", default=50_000_000)
+# Uploads up to this many pixels get their clean copy in the request (a few
+# tens of ms); larger ones wait in the private storage for the worker
+# (news.services.photos.photo_upload, benchmarks/uploads.py).
+PHOTO_WEB_CLEAN_MAX_PIXELS = env.int("PHOTO_WEB_CLEAN_MAX_PIXELS", default=2_000_000)
+# Upload throttles (HTTP 429 beyond; 0 switches one off): photos per account
+# and per unit in any hour, and bytes per unit in any 24 hours.
+PHOTO_UPLOADS_PER_USER_PER_HOUR = env.int("PHOTO_UPLOADS_PER_USER_PER_HOUR", default=60)
+PHOTO_UPLOADS_PER_UNIT_PER_HOUR = env.int(
+    "PHOTO_UPLOADS_PER_UNIT_PER_HOUR", default=150
+)
+PHOTO_UPLOAD_BYTES_PER_UNIT_PER_DAY = env.int(
+    "PHOTO_UPLOAD_BYTES_PER_UNIT_PER_DAY", default=2 * 1024 * 1024 * 1024
+)
+# Address space a Celery worker child may add to what it has mapped at start
+# (RLIMIT_AS, portal.celery): a photo that needs more fails with MemoryError
+# instead of drawing the kernel's OOM killer. 0 switches it off.
+WORKER_MEMORY_BUDGET_MB = env.int("WORKER_MEMORY_BUDGET_MB", default=1536)
 # Threads per rendition task (WebP and JPEG encoded side by side). A worker
 # runs one task per core already, so one thread avoids oversubscribing them;
 # 2 lowers a single photo's latency on an idle machine (benchmarks/).

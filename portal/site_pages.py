@@ -8,7 +8,11 @@ Flatpages live under /halaman/ (public.views.pages): an editor gives a page
 the URL /halaman/<name>/.
 """
 
+import logging
+
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 FOOTER_CACHE_KEY = "site-footer:links:v1"
 PAGES_PREFIX = "/halaman/"
@@ -16,7 +20,14 @@ PAGES_PREFIX = "/halaman/"
 
 def footer_links() -> dict:
     """{"pages": [(title, url)], "social": [(platform, platform name, label, url)]}."""
-    links = cache.get(FOOTER_CACHE_KEY)
+    try:
+        links = cache.get(FOOTER_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not break every page
+        logger.warning("Footer links cache unavailable; read from the database")
+        links = None
+        cached = False
+    else:
+        cached = True
     if links is None:
         from django.conf import settings
         from django.contrib.flatpages.models import FlatPage
@@ -41,10 +52,20 @@ def footer_links() -> dict:
             ).values_list("platform", "label", "url")
         ]
         links = {"pages": list(pages), "social": social}
-        cache.set(FOOTER_CACHE_KEY, links, timeout=None)
+        if cached:
+            try:
+                cache.set(FOOTER_CACHE_KEY, links, timeout=None)
+            except Exception:  # noqa: BLE001 - as above
+                logger.warning("Footer links cache unavailable; not kept")
     return links
 
 
 def footer_links_forget(**kwargs) -> None:
     """Signal receiver: the next page reads the links again."""
-    cache.delete(FOOTER_CACHE_KEY)
+    try:
+        cache.delete(FOOTER_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - the editor's save stands
+        # Kept forever otherwise (no timeout): say so for whoever restores Redis.
+        logger.error(
+            "Could not drop the cached footer links; flush %s", FOOTER_CACHE_KEY
+        )

@@ -9,6 +9,9 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy as _
 
 from news import selectors
 from news.errors import PhotoBusy
@@ -18,8 +21,26 @@ from portal import enqueue as queue
 logger = logging.getLogger(__name__)
 
 # A photo still PENDING this long after upload lost its task (or its worker).
-SWEEP_AFTER = timedelta(minutes=5)
+# A queued task normally finishes within seconds; re-queuing one that is only
+# late is harmless (the task is idempotent). Beat sweeps every 2 minutes.
+SWEEP_AFTER = timedelta(minutes=2)
 SWEEP_BATCH = 200
+# Worker runs that started on a photo and never finished (the child was
+# killed: out of memory, hard time limit) before the photo is given up.
+MAX_LOST_ATTEMPTS = 3
+
+MSG_UNREADABLE = _(
+    "Foto tidak dapat diproses: berkasnya rusak atau tidak lengkap. Hapus foto "
+    "ini lalu unggah ulang dari berkas aslinya."
+)
+MSG_TOO_BIG_TO_PROCESS = _(
+    "Foto terlalu besar untuk diproses server. Perkecil resolusinya (misalnya "
+    "di bawah 50 megapiksel) lalu unggah ulang."
+)
+MSG_LOST_ATTEMPTS = _(
+    "Foto gagal diproses %(count)d kali (server kehabisan memori). Perkecil "
+    "resolusinya lalu unggah ulang."
+)
 
 
 # --- Renditions ----------------------------------------------------------------
@@ -65,6 +86,99 @@ def _photo_set_status(photo: Photo, status: str) -> None:
     if photo.status != status:
         photo.status = status
         photo.save(update_fields=["status"])
+
+
+def _photo_fail(photo: Photo, note) -> None:
+    """FAILED with a note the unit reads beside the photo; the raw file goes."""
+    from news.services.photos import raw_storage, raw_upload_name
+
+    photo.status = PhotoStatus.FAILED
+    photo.status_note = str(note)[:300]
+    photo.save(update_fields=["status", "status_note"])
+    storage, name = raw_storage(), raw_upload_name(photo)
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Deliveries that never came back ---------------------------------------------
+
+
+def photo_attempt_start(*, photo_id: int) -> bool:
+    """Count a worker run on the photo, in its own committed transaction.
+
+    The count goes down again in photo_attempt_end whenever the run ends in
+    Python (done, failed, retried), so what remains counts the runs whose
+    worker child died. At MAX_LOST_ATTEMPTS the photo is not tried again:
+    it is marked FAILED with a note for the unit and False is returned.
+    """
+    with transaction.atomic():
+        photo = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo_id, status=PhotoStatus.PENDING)
+            .first()
+        )
+        if photo is None:
+            return True  # gone, done or failed: the run finds nothing to do
+        if photo.attempts >= MAX_LOST_ATTEMPTS:
+            logger.error(
+                "Photo %s lost %d worker runs; marked failed", photo_id, photo.attempts
+            )
+            _photo_fail(photo, MSG_LOST_ATTEMPTS % {"count": photo.attempts})
+            return False
+        Photo.objects.filter(pk=photo_id).update(attempts=F("attempts") + 1)
+    return True
+
+
+def photo_attempt_end(*, photo_id: int) -> None:
+    """The run ended in Python: it does not count as lost."""
+    Photo.objects.filter(pk=photo_id, attempts__gt=0).update(
+        attempts=Greatest(F("attempts") - 1, 0)
+    )
+
+
+# --- The clean copy of a raw upload (worker) ----------------------------------------
+
+
+def _clean_copy_make(photo: Photo) -> bool:
+    """Make the clean copy of a raw upload waiting in private storage.
+
+    Called with the photo row locked. The copy is written under the name the
+    upload fixed (photo.image), replacing any part a killed run left there,
+    so a redelivery produces the same file; the raw file is deleted once this
+    is committed. False when the raw does not decode (the photo is FAILED).
+    """
+    import imaging
+    from news.services.photos import raw_storage, raw_upload_name
+
+    private, raw_name = raw_storage(), raw_upload_name(photo)
+    if not private.exists(raw_name):
+        return True  # cleaned in the request, or by an earlier run
+    with private.open(raw_name, "rb") as stored:
+        data = stored.read()
+    try:
+        cleaned = imaging.clean_original(io.BytesIO(data))
+    except SoftTimeLimitExceeded:
+        raise
+    except MemoryError:
+        del data
+        logger.exception("Photo %s is too big for this worker; marked failed", photo.pk)
+        _photo_fail(photo, MSG_TOO_BIG_TO_PROCESS)
+        return False
+    except Exception:  # noqa: BLE001 - any decoder error: the upload is broken
+        logger.exception("Raw upload of photo %s does not decode", photo.pk)
+        _photo_fail(photo, MSG_UNREADABLE)
+        return False
+    del data
+    storage = photo.image.storage
+    name = photo.image.name
+    if name.rsplit(".", 1)[-1] != cleaned.ext:  # pragma: no cover - CLEAN_EXT agrees
+        name = "%s.%s" % (name.rsplit(".", 1)[0], cleaned.ext)
+    if storage.exists(name):
+        storage.delete(name)  # a part written by a run that was killed
+    photo.image.name = storage.save(name, ContentFile(cleaned.data))
+    photo.width, photo.height = cleaned.width, cleaned.height
+    photo.save(update_fields=["image", "width", "height"])
+    transaction.on_commit(lambda: private.delete(raw_name))
+    return True
 
 
 def _stored_rendition(storage, name: str, width: int) -> tuple[int, int] | None:
@@ -119,6 +233,8 @@ def photo_renditions_create(*, photo_id: int) -> int:
                 raise PhotoBusy(photo_id)
             logger.info("Photo %s is gone or done; no renditions made", photo_id)
             return 0
+        if not _clean_copy_make(photo):
+            return 0
         source = photo.image
         if not source.name or not source.storage.exists(source.name):
             logger.error("Photo %s has no stored image; marked failed", photo_id)
@@ -165,10 +281,15 @@ def photo_renditions_create(*, photo_id: int) -> int:
                 )
             except SoftTimeLimitExceeded:
                 raise
+            except MemoryError:
+                # The child's memory limit (portal.celery): not worth a retry.
+                logger.exception("Photo %s is too big for this worker", photo_id)
+                _photo_fail(photo, MSG_TOO_BIG_TO_PROCESS)
+                return created
             except Exception:
                 # Decoding happens in memory: this is the image, not storage.
                 logger.exception("Photo %s does not decode; marked failed", photo_id)
-                _photo_set_status(photo, PhotoStatus.FAILED)
+                _photo_fail(photo, MSG_UNREADABLE)
                 return created
             wanted = set(to_make)
             for rendition in made:
