@@ -563,9 +563,28 @@ def measure_group_check(args) -> dict:
     }
 
 
+def measure_face_check(args) -> dict:
+    """The face detector per 12-megapixel photo (benchmarks/faces.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import faces  # benchmarks/faces.py: no database, no settings
+
+    rows = faces.measure(5)
+    detect = [r for r in rows if r["operation"] == "detect"]
+    print("Face detector, 12-megapixel JPEGs (median of 5)")
+    print("%-8s %10s %10s %6s" % ("photo", "wall ms", "cpu ms", "faces"))
+    for row in detect:
+        print(
+            "%-8s %10.0f %10.0f %6d"
+            % (row["photo"], row["wall_ms"], row["cpu_ms"], row["faces"])
+        )
+    print()
+    return {"face_check_ms": faces.face_check_ms(rows=rows)}
+
+
 SECTIONS = [
     Section("labelled", measure_labelled_set),
     Section("group_check", measure_group_check, needs_archive=True),
+    Section("faces", measure_face_check),
 ]
 
 
