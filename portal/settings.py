@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its response.
     "axes.middleware.AxesMiddleware",
+    # A view that cannot reach the database answers 503 (portal.outage);
+    # process_exception runs innermost first, so this sees it before axes.
+    "portal.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +132,10 @@ if DATABASE_URL:
             "max_size": env.int("DB_POOL_MAX", default=10),
             "timeout": env.int("DB_POOL_TIMEOUT", default=10),
         }
+    # With the pool, Django turns this into the pool's `check`: a connection
+    # is tested before it is handed out, so after a PostgreSQL restart the
+    # broken ones are replaced instead of failing a request each
+    # (tests/faults/test_database_restart.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {

@@ -8,6 +8,7 @@ Django calls them only when DEBUG is off.
 """
 
 import logging
+import sys
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
@@ -55,8 +56,14 @@ def server_error(request=None):
 
     Whatever failed (the database, a context processor, the session) may fail
     again, so the template gets only values read from settings, and a page
-    with no template at all if even that breaks.
+    with no template at all if even that breaks. A database that cannot be
+    reached gets the 503 page instead (portal.outage).
     """
+    from portal.outage import server_error_or_outage
+
+    outage = server_error_or_outage(sys.exc_info()[1])
+    if outage is not None:
+        return outage
     try:
         context = {
             "ORGANISATION_NAME": settings.ORGANISATION_NAME,

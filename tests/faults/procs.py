@@ -308,3 +308,18 @@ class CeleryWorker:
     def stop(self) -> None:
         _stop(self.proc, timeout=30)
         self.proc = None
+
+
+def copy_database(source_url: str, target_url: str) -> None:
+    """pg_dump | pg_restore: the schema and rows of one database into another."""
+    dump = subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", "--dbname", source_url],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", target_url],
+        input=dump.stdout,
+        check=True,
+        capture_output=True,
+    )
