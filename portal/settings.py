@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # First: answers anonymous readers from the page cache before anything
     # else runs, and makes their responses cacheable (public.caching).
     "public.caching.PageCacheMiddleware",
+    # Content-Security-Policy (portal.csp): inside the page cache, so a stored
+    # page keeps the header it was rendered with and cache hits send it too.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -525,6 +528,24 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Content-Security-Policy on every response (portal/csp.py says why each
+# directive); CSP_REPORT_ONLY=true sends it as Report-Only for a rollout.
+from portal.csp import directives as _csp_directives  # noqa: E402
+
+_CSP = {
+    "DIRECTIVES": _csp_directives(
+        media_urls=[MEDIA_URL, env.str("S3_ENDPOINT_URL", default="")]
+        if MEDIA_S3_BUCKET or PRIVATE_MEDIA_S3_BUCKET
+        else [MEDIA_URL],
+        extra_img_src=env.list("CSP_EXTRA_IMG_SRC", default=[]),
+        report_uri=env.str("CSP_REPORT_URI", default=""),
+    )
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

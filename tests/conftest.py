@@ -193,3 +193,52 @@ def _fresh_login_failure_count():
     from django.core.cache import cache
 
     cache.delete("login-failures:ip:127.0.0.1")
+
+
+# --- Content-Security-Policy violations fail browser tests ------------------
+CSP_MESSAGE_MARKERS = ("Content Security Policy", "Refused to")
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """Every Playwright page a test opens (pytest-playwright's `page`, or its
+    own browser.new_context()/new_page()) reports console messages and page
+    errors here; one that says the Content-Security-Policy refused something
+    (portal/csp.py) fails the test at teardown. A test about the listener
+    itself marks `csp_violations_allowed` and reads the returned list."""
+    violations: list[str] = []
+    try:
+        from playwright.sync_api._generated import Browser
+    except ImportError:  # pragma: no cover - playwright is in requirements-dev
+        yield violations
+        return
+
+    def note(where, text):
+        if any(marker in text for marker in CSP_MESSAGE_MARKERS):
+            violations.append("%s: %s" % (where, text))
+
+    def watch(target, error_event):
+        target.on("console", lambda message: note("console", message.text))
+        target.on(error_event, lambda error: note(error_event, str(error)))
+
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def watched_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        watch(context, "weberror")
+        return context
+
+    def watched_page(self, *args, **kwargs):
+        page = new_page(self, *args, **kwargs)
+        watch(page, "pageerror")
+        return page
+
+    monkeypatch.setattr(Browser, "new_context", watched_context)
+    monkeypatch.setattr(Browser, "new_page", watched_page)
+    yield violations
+    if violations and not request.node.get_closest_marker("csp_violations_allowed"):
+        pytest.fail(
+            "Content-Security-Policy violations in the browser:\n"
+            + "\n".join(violations),
+            pytrace=False,
+        )
