@@ -366,7 +366,7 @@ def start_gunicorn(
             "--worker-class",
             worker_class,
             "--threads",
-            str(threads),
+            str(threads if worker_class != "sync" else 1),
             "--log-level",
             "warning",
         ],
@@ -568,6 +568,22 @@ def main() -> int:
             results["%s_uncached" % name] = wrk(base + path, args.seconds)
         search = search_latency(base)
         procs.stop(gunicorn)
+        if args.worker_class != "sync":
+            # The same article with sync workers (deploy/gunicorn.conf.py's
+            # default), for comparison: threads cost uncached pages on a
+            # saturated CPU what keep-alive gains cached ones.
+            gunicorn = start_gunicorn(
+                procs,
+                workers=args.workers,
+                page_cache=False,
+                worker_class="sync",
+                threads=1,  # more would make gunicorn switch to gthread
+            )
+            print("uncached article, sync workers...", flush=True)
+            results["article_uncached_sync"] = wrk(
+                base + pages["article"], args.seconds
+            )
+            procs.stop(gunicorn)
 
         flush_page_keys()
         gunicorn = start_gunicorn(
@@ -649,6 +665,9 @@ def main() -> int:
         "article_cached_rps": round(results["article_cached"]["rps"]),
         "article_proxy_rps": round(results["article_proxy"]["rps"]),
         "uncached_p99_ms": results["article_uncached"]["p99_ms"],
+        "article_uncached_sync_rps": round(
+            results.get("article_uncached_sync", {}).get("rps", 0)
+        ),
         "cached_p99_ms": results["article_cached"]["p99_ms"],
         "home_uncached_rps": round(results["home_uncached"]["rps"]),
         "home_cached_rps": round(results["home_cached"]["rps"]),
