@@ -4,9 +4,10 @@ Plain links, no form: a page carries no CSRF token, so no anonymous page sets
 a cookie (public.caching keeps such pages in the shared cache).
 """
 
+from urllib.parse import urljoin
+
 from django import template
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -21,11 +22,10 @@ def _reverse_in(code: str, match) -> str | None:
             return None
 
 
-def _absolute(request, url: str) -> str:
-    try:
-        return request.build_absolute_uri(url)
-    except DisallowedHost:  # the 400 page for a host not ours
-        return url
+def _absolute(url: str) -> str:
+    # From SITE_URL like the canonical links (public.metadata), not from the
+    # request's Host header: the same page names the same addresses.
+    return urljoin(settings.SITE_URL.rstrip("/") + "/", url)
 
 
 @register.simple_tag(takes_context=True)
@@ -63,7 +63,7 @@ def language_links(context) -> dict:
                 "code": code,
                 "name": info["name_local"],
                 "url": url,
-                "absolute": _absolute(request, url),
+                "absolute": _absolute(url),
                 "current": code == current,
             }
         )
