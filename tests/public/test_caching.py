@@ -453,6 +453,7 @@ def _every_public_page(world) -> list[str]:
         reverse("public:search") + "?q=pramuka",
         reverse("public:awards"),
         reverse("public:article", kwargs={"slug": "tidak-ada"}),
+        "/halaman/kontak/",
     ]
     return (
         pages
@@ -471,6 +472,11 @@ def _every_public_page(world) -> list[str]:
 def test_anonymous_pages_set_no_cookie_and_are_publicly_cacheable(
     client, world, settings, cache_on
 ):
+    from django.contrib.flatpages.models import FlatPage
+
+    FlatPage.objects.create(
+        url="/halaman/kontak/", title="Kontak", content="<p>Telepon</p>"
+    ).sites.add(settings.SITE_ID)
     settings.PAGE_CACHE_ENABLED = cache_on
     for url in _every_public_page(world):
         for _again in range(2):  # rendered, then (with the cache) stored
