@@ -128,3 +128,45 @@ class WebSession:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         assert match, "no CSRF token in the page"
         return match.group(1)
+
+
+def draft_fields(category, token: str, photos: dict, **overrides) -> dict:
+    """The contributor's new-post form: text plus `photos` (field -> file tuple).
+
+    `photos` keys are "sampul" (the cover) and "galeri-0", "galeri-1" ...; each
+    value is (filename, bytes, content type).
+    """
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "title": "Pelatihan menjahit bagi warga binaan Lapas Salemba",
+        "lead": "Tiga puluh warga binaan belajar menjahit selama satu pekan di "
+        "bengkel kerja.",
+        "body": "<p>Pelatihan berlangsung di bengkel kerja Lapas.</p>",
+        "category": str(category.pk),
+        "tags": "pembinaan",
+        "location": "Bengkel kerja",
+        "galeri-TOTAL_FORMS": "3",
+        "galeri-INITIAL_FORMS": "0",
+        "galeri-MIN_NUM_FORMS": "0",
+        "galeri-MAX_NUM_FORMS": "10",
+    }
+    for slot, upload in photos.items():
+        fields["%s-file" % slot] = upload
+        fields["%s-alt_text" % slot] = "Warga binaan menjahit kain batik"
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def contributor_browser():
+    """A logged-in contributor's browser for a gunicorn at `base_url`."""
+    from django.test import Client
+
+    def login(user, base_url: str) -> WebSession:
+        client = Client()
+        client.force_login(user)
+        browser = WebSession(base_url)
+        browser.cookies["sessionid"] = client.cookies["sessionid"].value
+        return browser
+
+    return login
