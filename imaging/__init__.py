@@ -27,7 +27,7 @@ from imaging.config import (
 )
 from imaging.renditions import default_threads, make_renditions
 from imaging.types import CleanedImage, ImageInfo, Rendition
-from imaging.validate import validate_image
+from imaging.validate import inspect_upload, validate_image
 
 __all__ = [
     "ACCEPTED_FORMATS",
@@ -42,6 +42,7 @@ __all__ = [
     "WEBP_QUALITY",
     "clean_original",
     "default_threads",
+    "inspect_upload",
     "make_renditions",
     "validate_image",
 ]

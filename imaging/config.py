@@ -14,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS_JPEG = 100_000_000
 DEFAULT_MAX_PIXELS_OTHER = 50_000_000
+# Non-JPEG uploads up to this size are fully decoded in the web request
+# (16 MP RGBA: 64 MB); larger ones only in the worker (imaging.inspect_upload).
+DEFAULT_WEB_DECODE_MAX_PIXELS = 16_000_000
 
 #: Formats accepted, as reported in :class:`ImageInfo`. Only the matching
 #: Pillow plugins are ever asked to parse an upload.

@@ -15,6 +15,7 @@ from imaging.config import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS_JPEG,
     DEFAULT_MAX_PIXELS_OTHER,
+    DEFAULT_WEB_DECODE_MAX_PIXELS,
     JPEG_FORMATS,
     setting,
 )
@@ -61,12 +62,31 @@ _TAG_NAME_END = frozenset(b" \t\n\r\f\v/>")
 _SCAN_OVERLAP = 16  # > longest marker + 1
 
 
+def inspect_upload(fileobj: IO[bytes]) -> ImageInfo:
+    """The web request's check: every refusal of :func:`validate_image`, cheaply.
+
+    The same checks, except that a non-JPEG image larger than
+    ``PHOTO_WEB_DECODE_MAX_PIXELS`` (16 MP by default) is not fully decoded
+    here: decoding a 50 MP PNG takes 200 MB, more than a web worker may
+    spend. The worker's clean copy decodes it anyway and marks the photo
+    FAILED with a clear message if it is broken. JPEGs are always checked,
+    at 1/8 scale (a few MB even at 100 MP).
+    """
+    return validate_image(
+        fileobj,
+        decode_max_pixels=setting(
+            "PHOTO_WEB_DECODE_MAX_PIXELS", DEFAULT_WEB_DECODE_MAX_PIXELS
+        ),
+    )
+
+
 def validate_image(
     fileobj: IO[bytes],
     *,
     max_bytes: int | None = None,
     max_pixels_jpeg: int | None = None,
     max_pixels_other: int | None = None,
+    decode_max_pixels: int | None = None,
 ) -> ImageInfo:
     """Check that ``fileobj`` is an acceptable still photo.
 
@@ -91,13 +111,19 @@ def validate_image(
         if size > max_bytes:
             raise _too_large(size, max_bytes)
         fileobj.seek(0)
-        return _validate_content(fileobj, max_bytes, max_pixels_jpeg, max_pixels_other)
+        return _validate_content(
+            fileobj, max_bytes, max_pixels_jpeg, max_pixels_other, decode_max_pixels
+        )
     finally:
         fileobj.seek(0)
 
 
 def _validate_content(
-    fileobj: IO[bytes], max_bytes: int, max_pixels_jpeg: int, max_pixels_other: int
+    fileobj: IO[bytes],
+    max_bytes: int,
+    max_pixels_jpeg: int,
+    max_pixels_other: int,
+    decode_max_pixels: int | None = None,
 ) -> ImageInfo:
     # 1. Identify from the header only; no pixel data is decoded yet.
     try:
@@ -148,6 +174,13 @@ def _validate_content(
         # 5. Full decode to catch truncated / corrupt files. JPEGs are decoded
         #    at 1/8 scale: every entropy-coded block is still read and
         #    checked, but the IDCT and colour conversion cost almost nothing.
+        #    Other formats above decode_max_pixels are left to the worker.
+        if (
+            fmt != "JPEG"
+            and decode_max_pixels is not None
+            and width * height > decode_max_pixels
+        ):
+            return ImageInfo(format=fmt, width=width, height=height)
         try:
             if fmt == "JPEG":
                 img.draft("RGB", (max(1, width // 8), max(1, height // 8)))

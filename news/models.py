@@ -460,6 +460,11 @@ class Photo(models.Model):
     # of [x, y, width, height] boxes in the clean copy's pixels. None until
     # the detector ran.
     faces = models.JSONField(_("wajah terdeteksi"), null=True, blank=True)
+    # Worker runs on this photo that started and never finished (the worker
+    # was killed, e.g. out of memory): news.services.renditions gives up at 3.
+    attempts = models.PositiveSmallIntegerField(_("percobaan diproses"), default=0)
+    # Why the photo is FAILED, in words for the unit (shown beside it).
+    status_note = models.CharField(_("catatan proses"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -488,6 +493,32 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.alt_text
+
+
+class PhotoUpload(models.Model):
+    """One accepted upload, for the upload throttles and the daily byte quota.
+
+    A ledger apart from Photo, so deleting a photo does not give its upload
+    back (news.services.photos.upload_allowance_check); rows older than two
+    days are removed by the nightly photo sweep.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "created_at"])]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.unit_id, self.created_at)
 
 
 class Rendition(models.Model):

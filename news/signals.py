@@ -31,6 +31,14 @@ def delete_file_on_commit(field_file, *, using: str) -> None:
 
 def photo_deleted(sender, instance, using, **kwargs) -> None:
     delete_file_on_commit(instance.image, using=using)
+    if instance.status == "pending":
+        # A raw upload may still wait for the worker in the private storage.
+        from news.services.photos import raw_storage, raw_upload_name
+
+        transaction.on_commit(
+            partial(_delete_file, raw_storage(), raw_upload_name(instance)),
+            using=using,
+        )
 
 
 def rendition_deleted(sender, instance, using, **kwargs) -> None:

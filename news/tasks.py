@@ -123,11 +123,23 @@ def publish_due_posts() -> int:
     time_limit=120,
 )
 def make_photo_renditions(photo_id: int) -> int:
-    """Make a photo's missing renditions (idempotent: a re-run changes nothing)."""
+    """Make a photo's clean copy if it waits as a raw upload, then its missing
+    renditions (idempotent: a re-run changes nothing).
+
+    Each run is counted on the photo before it starts and uncounted when it
+    ends in Python: a photo whose runs keep killing the worker (out of
+    memory) is marked FAILED at the fourth delivery instead of coming back
+    forever (news.services.renditions.photo_attempt_start).
+    """
     from news import services
     from news.services.faces import on_commit_detect
 
-    made = services.photo_renditions_create(photo_id=photo_id)
+    if not services.photo_attempt_start(photo_id=photo_id):
+        return 0
+    try:
+        made = services.photo_renditions_create(photo_id=photo_id)
+    finally:
+        services.photo_attempt_end(photo_id=photo_id)
     # The clean copy exists: its faces are searched by their own task.
     on_commit_detect(photo_id=photo_id)
     return made

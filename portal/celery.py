@@ -4,7 +4,7 @@ import contextlib
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -33,3 +33,21 @@ def _heartbeat_on_start(sender=None, **kwargs):
     # A broker hiccup here is shown by /health/; the worker runs on.
     with contextlib.suppress(Exception):
         sender.app.send_task("portal.heartbeat")
+
+
+@worker_process_init.connect(weak=False, dispatch_uid="portal.child_memory_limit")
+def _child_memory_limit(**kwargs):
+    """Cap each prefork child's address space (RLIMIT_AS) at what it has
+    mapped at start plus WORKER_MEMORY_BUDGET_MB.
+
+    --max-memory-per-child (deploy/) only replaces a child AFTER a task that
+    grew it; one huge photo would still draw the kernel's OOM killer, which
+    may pick PostgreSQL. Under this limit the allocation fails inside the
+    task with MemoryError, which the photo task turns into a FAILED photo
+    with a message to the unit (news.services.renditions).
+    """
+    from django.conf import settings
+
+    from portal.memory import address_space_limit
+
+    address_space_limit(budget_mb=settings.WORKER_MEMORY_BUDGET_MB)

@@ -28,6 +28,7 @@ from news.services.outbox import (
     pending_notifications_resend,
 )
 from news.services.photos import (
+    UploadRateLimited,
     photo_copy,
     photo_delete,
     photo_files_discard,
@@ -36,6 +37,8 @@ from news.services.photos import (
     photo_upload,
 )
 from news.services.renditions import (
+    photo_attempt_end,
+    photo_attempt_start,
     photo_renditions_create,
     photo_renditions_sweep,
     rendition_name,
@@ -83,6 +86,8 @@ __all__ = [
     "photo_delete",
     "photo_files_discard",
     "photo_orphans_delete",
+    "photo_attempt_end",
+    "photo_attempt_start",
     "photo_renditions_create",
     "photo_renditions_sweep",
     "photo_stage",
@@ -90,6 +95,7 @@ __all__ = [
     "photo_staged_sign",
     "photo_update",
     "photo_upload",
+    "UploadRateLimited",
     "PhotoAttachment",
     "post_approve",
     "post_available_actions",

@@ -4,11 +4,13 @@ Renditions are news.services.renditions; photos chosen in a failed form and
 saving a post with its photos are news.services.staging.
 
 Where the bytes live:
-- the upload itself is never stored. photo_upload checks it by content and
-  re-encodes it at full size without any metadata (the imaging package); only that
-  clean copy is saved, under a random UUID name. Nothing public can point at
-  the raw bytes because they are never persisted, so the clean copy is usable
-  at once (CKEditor's inline images link to it);
+- the upload itself is never public. photo_upload checks it cheaply by
+  content; a small image is re-encoded at once without any metadata (the
+  imaging package), a larger one is kept as it came in the PRIVATE storage
+  (never served, outside MEDIA_ROOT) until the worker has made that clean
+  copy and deleted it. Only the clean copy is saved in the public media,
+  under a random UUID name fixed at upload (CKEditor's inline images link to
+  it; it answers 404 until the worker wrote it);
 - renditions (news.models.Rendition) are made after commit by the Celery task
   news.tasks.make_photo_renditions, keyed (photo, width, format) and stored
   under deterministic names, so a repeated or redelivered task finds them and
@@ -26,15 +28,25 @@ post_delete signal handlers in news.signals, whoever deleted the rows.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news import selectors
-from news.models import Photo, PhotoKind, PhotoStatus, Post, PostAction
+from news.models import (
+    Photo,
+    PhotoKind,
+    PhotoStatus,
+    PhotoUpload,
+    Post,
+    PostAction,
+    photo_upload_to,
+)
 from news.sanitize import clean_single_line
 from news.services.renditions import on_commit_renditions
 from news.services.rights import (
@@ -61,6 +73,102 @@ ORPHAN_MAX_BATCHES = 5
 # --- Upload and delete ---------------------------------------------------------
 
 
+class UploadRateLimited(ValidationError):
+    """Too many uploads by the user or the unit in the last hour, or the unit's
+    bytes of the last 24 hours are used up. Views answer it with HTTP 429 and
+    the form as it was; nothing was stored."""
+
+
+MSG_UPLOADS_USER = _(
+    "Anda sudah mengunggah %(limit)d foto dalam satu jam terakhir, batas per "
+    "akun. Coba lagi nanti; isian formulir tetap tersimpan di halaman ini."
+)
+MSG_UPLOADS_UNIT = _(
+    "UPT Anda sudah mengunggah %(limit)d foto dalam satu jam terakhir, batas "
+    "per UPT. Coba lagi nanti; isian formulir tetap tersimpan di halaman ini."
+)
+MSG_UPLOAD_QUOTA = _(
+    "Kuota unggahan harian UPT Anda (%(quota)s per 24 jam) sudah terpakai "
+    "%(used)s; foto ini (%(size)s) melebihinya. Coba lagi besok atau perkecil "
+    "fotonya; isian formulir tetap tersimpan di halaman ini."
+)
+MSG_COVER_TAKEN = _(
+    "Berita ini baru saja mendapat foto utama dari unggahan lain. Muat ulang "
+    "halaman untuk melihatnya, lalu ganti bila perlu."
+)
+
+
+def _megabytes(size: int) -> str:
+    text = "%.1f" % (size / (1024 * 1024))
+    return "%s MB" % (text[:-2] if text.endswith(".0") else text).replace(".", ",")
+
+
+def upload_allowance_check(*, unit: Unit, actor: User, size: int) -> None:
+    """Refuse an upload over the hourly counts or the unit's daily bytes.
+
+    Counted from news.models.PhotoUpload, a ledger that outlives deleted
+    photos (deleting and uploading again does not reset it). Called before
+    anything is decoded, so refusing costs one query. Limits come from the
+    settings PHOTO_UPLOADS_PER_USER_PER_HOUR, PHOTO_UPLOADS_PER_UNIT_PER_HOUR
+    and PHOTO_UPLOAD_BYTES_PER_UNIT_PER_DAY (0 switches a limit off).
+    """
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    figures = PhotoUpload.objects.filter(
+        unit_id=unit.pk, created_at__gte=now - timedelta(days=1)
+    ).aggregate(
+        unit_hour=Count("pk", filter=Q(created_at__gte=hour_ago)),
+        user_hour=Count("pk", filter=Q(created_at__gte=hour_ago, user_id=actor.pk)),
+        unit_bytes=Sum("bytes"),
+    )
+    per_user = settings.PHOTO_UPLOADS_PER_USER_PER_HOUR
+    if per_user and figures["user_hour"] >= per_user:
+        raise UploadRateLimited(
+            MSG_UPLOADS_USER, code="uploads_per_user", params={"limit": per_user}
+        )
+    per_unit = settings.PHOTO_UPLOADS_PER_UNIT_PER_HOUR
+    if per_unit and figures["unit_hour"] >= per_unit:
+        raise UploadRateLimited(
+            MSG_UPLOADS_UNIT, code="uploads_per_unit", params={"limit": per_unit}
+        )
+    quota = settings.PHOTO_UPLOAD_BYTES_PER_UNIT_PER_DAY
+    used = figures["unit_bytes"] or 0
+    if quota and used + size > quota:
+        raise UploadRateLimited(
+            MSG_UPLOAD_QUOTA,
+            code="upload_quota",
+            params={
+                "quota": _megabytes(quota),
+                "used": _megabytes(used),
+                "size": _megabytes(size),
+            },
+        )
+
+
+def _upload_size(file) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+def raw_upload_name(photo: Photo) -> str:
+    """Where a photo's raw upload waits for the worker, in PRIVATE storage."""
+    return "uploads/%s/%s" % (photo.uuid.hex[:2], photo.uuid.hex)
+
+
+def raw_storage():
+    """The private storage: never served, not under MEDIA_ROOT."""
+    return storages["private"]
+
+
+# The clean copy's extension for each accepted format (imaging.clean_original).
+CLEAN_EXT = {"JPEG": "jpg", "HEIF": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
 def photo_upload(
     *,
     unit: Unit,
@@ -72,13 +180,25 @@ def photo_upload(
     credit: str = "",
     post: Post | None = None,
 ) -> Photo:
-    """Store a photo: checked by content, kept only as a metadata-free re-encode.
+    """Store a photo checked by content; only its metadata-free copy is ever public.
 
-    The upload itself is never persisted, not even privately:
-    imaging.clean_original re-encodes it (orientation applied, sRGB, no
-    EXIF, GPS, XMP or ICC) in memory and only that is saved, under a random
-    UUID name through the storage API. The photo stays PENDING until its
-    renditions exist; they are enqueued once the upload is committed.
+    The request checks the upload cheaply (imaging.inspect_upload: content
+    type by magic, limits from the header, markup, a 1/8-scale decode of
+    JPEGs) and then:
+    - a small image (up to PHOTO_WEB_CLEAN_MAX_PIXELS, 2 MP: screenshots,
+      CKEditor's images) is re-encoded at once by imaging.clean_original
+      (orientation applied, sRGB, no EXIF, GPS, XMP or ICC), in a few tens
+      of milliseconds, and only that copy is saved;
+    - anything larger (a phone photo) is stored as it came in the PRIVATE
+      storage (raw_upload_name: never served, outside MEDIA_ROOT) and the
+      worker makes the clean copy (news.services.renditions), under the name
+      photo.image already holds, then deletes the raw file. Until then the
+      photo is PENDING ("Sedang diproses") and its URL answers 404.
+    Either way the row is PENDING until its renditions exist; the task is
+    enqueued once the upload is committed, and the sweeper re-queues it if
+    Redis was down. Uploads are throttled per user, per unit and by bytes
+    (upload_allowance_check); a second cover racing the first is refused
+    with MSG_COVER_TAKEN, never a 500.
     """
     import imaging  # Pillow and its plugins load only when needed.
 
@@ -108,10 +228,10 @@ def photo_upload(
             _("Berita ini sudah memiliki foto utama; hapus dulu yang lama."),
             code="cover_exists",
         )
+    size = _upload_size(file)
+    upload_allowance_check(unit=unit, actor=actor, size=size)
 
-    imaging.validate_image(file)
-    cleaned = imaging.clean_original(file)
-
+    info = imaging.inspect_upload(file)
     photo = Photo(
         unit=unit,
         post=post,
@@ -120,24 +240,59 @@ def photo_upload(
         caption=caption,
         alt_text=alt_text,
         credit=credit,
-        width=cleaned.width,
-        height=cleaned.height,
+        width=info.width,
+        height=info.height,
         status=PhotoStatus.PENDING,
     )
-    if post is not None:
-        last = post.photos.aggregate(last=Max("position"))["last"]
-        photo.position = 0 if last is None else last + 1
-    # The storage API names the file from photo.uuid (news.models.photo_upload_to).
-    photo.image.save("photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False)
+    raw = None
+    if info.width * info.height <= settings.PHOTO_WEB_CLEAN_MAX_PIXELS:
+        cleaned = imaging.clean_original(file)
+        photo.width, photo.height = cleaned.width, cleaned.height
+        # The storage API names the file from photo.uuid (photo_upload_to).
+        photo.image.save(
+            "photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False
+        )
+    else:
+        # The clean copy's name is fixed now, so CKEditor can link to it; the
+        # worker writes it there (width and height follow the orientation).
+        photo.image.name = photo_upload_to(photo, "photo.%s" % CLEAN_EXT[info.format])
+        file.seek(0)
+        raw = raw_storage().save(raw_upload_name(photo), file)
     try:
         with transaction.atomic():
+            if post is not None:
+                # Two cover uploads at once: the second waits here for the
+                # first, then sees its cover and is refused with a message.
+                Post.objects.select_for_update().filter(pk=post.pk).first()
+                if (
+                    kind == PhotoKind.COVER
+                    and post.photos.filter(kind=PhotoKind.COVER).exists()
+                ):
+                    raise ValidationError(MSG_COVER_TAKEN, code="cover_exists")
+                last = post.photos.aggregate(last=Max("position"))["last"]
+                photo.position = 0 if last is None else last + 1
             photo.full_clean()
             photo.save()
+            PhotoUpload.objects.create(unit=unit, user=actor, bytes=size)
             on_commit_renditions(photo_id=photo.pk)
+    except IntegrityError as exc:
+        _upload_files_discard(photo, raw)
+        if kind == PhotoKind.COVER and post is not None:
+            # The database's photo_one_cover_per_post caught what the lock
+            # could not (e.g. a cover attached by a form save meanwhile).
+            raise ValidationError(MSG_COVER_TAKEN, code="cover_exists") from exc
+        raise
     except Exception:
-        photo.image.storage.delete(photo.image.name)
+        _upload_files_discard(photo, raw)
         raise
     return photo
+
+
+def _upload_files_discard(photo: Photo, raw: str | None) -> None:
+    if raw is not None:
+        raw_storage().delete(raw)
+    elif photo.image.name:
+        photo.image.storage.delete(photo.image.name)
 
 
 @transaction.atomic
@@ -298,6 +453,8 @@ def photo_orphans_delete(
             break
     if deleted:
         logger.info("Deleted %d inline photos no post uses", deleted)
+    # The upload ledger only needs its last 24 hours (upload_allowance_check).
+    PhotoUpload.objects.filter(created_at__lt=now - timedelta(days=2)).delete()
     return deleted
 
 
