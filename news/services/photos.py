@@ -25,6 +25,7 @@ Files of deleted photos and renditions are removed after commit by the
 post_delete signal handlers in news.signals, whoever deleted the rows.
 """
 
+import errno
 import logging
 from datetime import timedelta
 
@@ -91,6 +92,17 @@ MSG_UPLOAD_QUOTA = _(
     "Kuota unggahan harian UPT Anda (%(quota)s per 24 jam) sudah terpakai "
     "%(used)s; foto ini (%(size)s) melebihinya. Coba lagi besok atau perkecil "
     "fotonya; isian formulir tetap tersimpan di halaman ini."
+)
+# The media disk (or bucket) refused the write: the form says so beside the
+# photo and nothing is saved (tests/faults/test_disk_full.py).
+MSG_STORAGE_FULL = _(
+    "Ruang penyimpanan foto di server sedang penuh, jadi foto ini belum dapat "
+    "disimpan. Berita Anda juga belum tersimpan. Coba lagi nanti; bila masih "
+    "gagal, hubungi admin portal."
+)
+MSG_STORAGE_FAILED = _(
+    "Foto belum dapat disimpan karena gangguan penyimpanan di server. Berita "
+    "Anda juga belum tersimpan. Coba lagi beberapa saat lagi."
 )
 MSG_COVER_TAKEN = _(
     "Berita ini baru saja mendapat foto utama dari unggahan lain. Muat ulang "
@@ -249,15 +261,17 @@ def photo_upload(
         cleaned = imaging.clean_original(file)
         photo.width, photo.height = cleaned.width, cleaned.height
         # The storage API names the file from photo.uuid (photo_upload_to).
-        photo.image.save(
-            "photo.%s" % cleaned.ext, ContentFile(cleaned.data), save=False
+        photo.image.name = _storage_write(
+            photo.image.storage,
+            photo_upload_to(photo, "photo.%s" % cleaned.ext),
+            ContentFile(cleaned.data),
         )
     else:
         # The clean copy's name is fixed now, so CKEditor can link to it; the
         # worker writes it there (width and height follow the orientation).
         photo.image.name = photo_upload_to(photo, "photo.%s" % CLEAN_EXT[info.format])
         file.seek(0)
-        raw = raw_storage().save(raw_upload_name(photo), file)
+        raw = _storage_write(raw_storage(), raw_upload_name(photo), file)
     try:
         with transaction.atomic():
             if post is not None:
@@ -286,6 +300,28 @@ def photo_upload(
         _upload_files_discard(photo, raw)
         raise
     return photo
+
+
+def _storage_write(storage, name: str, content) -> str:
+    """storage.save(name, content); a refused write is a form error, not a 500.
+
+    A disk that fills up mid-write (ENOSPC) leaves the part written so far:
+    it is removed here, since no row will ever name it.
+    """
+    try:
+        return storage.save(name, content)
+    except OSError as exc:
+        logger.error("Photo storage refused %s: %s", name, exc)
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            logger.exception("Could not remove the partial file %s", name)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise ValidationError(
+            MSG_STORAGE_FULL if full else MSG_STORAGE_FAILED,
+            code="storage_full" if full else "storage_failed",
+        ) from exc
 
 
 def _upload_files_discard(photo: Photo, raw: str | None) -> None:
