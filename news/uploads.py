@@ -36,6 +36,8 @@ def inline_image_upload(request, *, unit: Unit, post: Post | None = None):
             alt_text=str(selectors.INLINE_ALT_TEXT),
             post=post,
         )
+    except services.UploadRateLimited as exc:
+        return upload_error(" ".join(exc.messages), 429)
     except ValidationError as exc:
         return upload_error(" ".join(exc.messages), 400)
     # editor.js no longer copies "alt" into the body: the writer describes the

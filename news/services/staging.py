@@ -119,6 +119,10 @@ def _photo_attach(*, post: Post, actor: User, attachment: PhotoAttachment) -> Ph
         # Swept meanwhile, or attached by a second copy of the same form.
         raise ValidationError(MSG_STAGED_INVALID, code="staged_invalid")
     if attachment.kind == PhotoKind.COVER:
+        # Two covers attached at once: the second waits for the first and
+        # then finds its cover (replaced or refused), never a 500 from the
+        # photo_one_cover_per_post constraint.
+        Post.objects.select_for_update().filter(pk=post.pk).first()
         old_covers = list(post.photos.filter(kind=PhotoKind.COVER))
         if old_covers and not attachment.replace_cover:
             raise ValidationError(MSG_COVER_REPLACE_CONFIRM, code="cover_exists")

@@ -65,7 +65,8 @@ def post_photos(request, pk: int):
         form.add_error("file", _("Pilih berkas foto yang akan diunggah."))
     if not (accepted and form.is_valid()):
         messages.error(request, _("Foto belum tersimpan. Periksa isian yang ditandai."))
-        return _photos_page(request, post, form)
+        limited = getattr(request, "upload_limited", False)
+        return _photos_page(request, post, form, status=429 if limited else 200)
     has_cover = any(p.kind == PhotoKind.COVER for p in post.photos.all())
     confirmed = request.POST.get("ganti_sampul") == "1"
     if kind == PhotoKind.COVER and has_cover and not confirmed:

@@ -62,6 +62,9 @@ def stage_photos(request, *, unit, slots) -> bool:
             form.data[field] = ""
             form.add_error("file", exc.messages)
             accepted = False
+            if isinstance(exc, services.UploadRateLimited):
+                # The page is shown again with its text, answered with 429.
+                request.upload_limited = True
             continue
         form.staged_photo = photo
         form.data[field] = services.photo_staged_sign(photo=photo, actor=request.user)
@@ -143,7 +146,8 @@ def _post_form_page(request, *, post=None):
     return render(
         request,
         "news/post_form.html",
-        {
+        status=429 if getattr(request, "upload_limited", False) else 200,
+        context={
             "form": form,
             "cover_form": cover_form,
             "gallery": gallery,
