@@ -47,9 +47,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
-# Import the application once in the master: workers fork with it loaded
-# (less memory, a broken deployment fails at start rather than per worker).
-preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
+# Each worker imports the application itself (no preload): nothing opened
+# in the master (a database pool with its threads, a Redis socket) can be
+# shared by forked workers. GUNICORN_PRELOAD=true trades that for memory.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "false").lower() == "true"
 
 # Trust X-Forwarded-Proto (https) only from the local nginx. Django reads the
 # client address from X-Forwarded-For itself (TRUSTED_PROXIES).

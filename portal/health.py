@@ -75,6 +75,19 @@ class WorkerHeartbeat(HealthCheck):
             )
 
 
+@dataclasses.dataclass
+class Broker(Redis):
+    """django-health-check's Redis PING on Celery's broker, named without
+    its address: /health/ is reachable from outside."""
+
+    def __repr__(self):
+        return "Broker(redis)"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"check": "Broker"}
+
+
 def _broker_client():
     return AsyncRedis.from_url(
         settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
@@ -91,7 +104,7 @@ def health_checks() -> list:
     if "replica" in settings.DATABASES:
         checks.append((Database, {"alias": "replica"}))
     if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-        checks.append((Redis, {"client_factory": _broker_client}))
+        checks.append((Broker, {"client_factory": _broker_client}))
         checks.append(WorkerHeartbeat)
     return checks
 
