@@ -48,6 +48,7 @@ def _child_memory_limit(**kwargs):
     """
     from django.conf import settings
 
+    import imaging  # noqa: F401 - its libraries are mapped before measuring
     from portal.memory import address_space_limit
 
     address_space_limit(budget_mb=settings.WORKER_MEMORY_BUDGET_MB)
