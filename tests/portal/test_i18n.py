@@ -164,14 +164,29 @@ def test_home_page_is_english_under_en(client, db):
         "Home",
         "Corrections News",
         "Skip to content",
-        "Latest news",
         "No news has been published yet.",
         "Log in",
         "Language",
     ):
         assert english in html, "%r missing from the English home page" % english
-    for indonesian in ("Beranda", "Berita terbaru", "Lompat ke konten", "Bahasa<"):
+    for indonesian in ("Beranda", "Lompat ke konten", "Bahasa<"):
         assert indonesian not in html, "%r left on the English home page" % indonesian
+
+    # With news, the sections are named in English; the news stays Indonesian.
+    from django.utils import timezone
+
+    from tests.factories import PostFactory
+
+    # Enough posts for the headlines (a lead and four) and the latest list.
+    for n in range(7):
+        PostFactory(
+            title="Pelatihan batik warga binaan %d" % n,
+            status="published",
+            published_at=timezone.now(),
+        )
+    html = client.get("/en/").content.decode()
+    assert "Latest news" in html and "Berita terbaru" not in html
+    assert "Pelatihan batik warga binaan 6" in html
     # Institutional names stay as English readers of Indonesian news expect them.
     assert "Lapas" in html and "Rutan" in html
 
