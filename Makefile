@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint format messages check-deploy bench clean prod-smoke
+.PHONY: run test setup lint format messages check-deploy bench clean prod-smoke faults
 
 $(VENV)/.run-deps: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,7 +53,13 @@ format: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps node_modules/.installed messages lint
 	@command -v java >/dev/null || { echo "Java is missing for the HTML checker: apt-get install -y openjdk-17-jre-headless"; exit 1; }
 	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium"; exit 1; }
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not faults" $(PYTEST_ARGS)
+
+# The fault scenarios (tests/faults: Redis and PostgreSQL outages, a killed
+# worker, a full disk, backup and restore) on real processes; about three
+# minutes, so not part of `make test`. PASS/FAIL per scenario and the figures.
+faults: $(VENV)/.dev-deps messages
+	scripts/faults/run
 
 check-deploy: $(VENV)/.run-deps
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
