@@ -11,13 +11,14 @@ formula is written once.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from news.models import Post
-from units.models import Region, Unit
+from units.models import Region, SocialProfileURLValidator, Unit
 
 
 class AwardPeriod(models.Model):
@@ -251,8 +252,22 @@ class Platform(models.TextChoices):
     YOUTUBE = "youtube", "YouTube"
 
 
+# The domains an account's address may use, per platform.
+PLATFORM_HOSTS = {
+    Platform.INSTAGRAM: ("instagram.com",),
+    Platform.FACEBOOK: ("facebook.com", "fb.com"),
+    Platform.X: ("x.com", "twitter.com"),
+    Platform.TIKTOK: ("tiktok.com",),
+    Platform.YOUTUBE: ("youtube.com", "youtu.be"),
+}
+
+
 class SocialAccount(models.Model):
-    """A unit's official account on one platform."""
+    """A unit's official account on one platform: the one register of them.
+
+    The social-media award counts the figures filed for these accounts, and
+    the unit's public profile page links to the active ones.
+    """
 
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="social_accounts"
@@ -275,6 +290,18 @@ class SocialAccount(models.Model):
 
     def __str__(self) -> str:
         return "%s @%s" % (self.get_platform_display(), self.handle)
+
+    def clean(self) -> None:
+        # The address must be on the platform's own site: an "Instagram"
+        # account pointing elsewhere would send readers to an impostor.
+        if self.url and self.platform in PLATFORM_HOSTS:
+            validator = SocialProfileURLValidator(
+                Platform(self.platform).label, PLATFORM_HOSTS[self.platform]
+            )
+            try:
+                validator(self.url)
+            except ValidationError as error:
+                raise ValidationError({"url": error.messages}) from error
 
 
 class ReviewStatus(models.TextChoices):

@@ -20,6 +20,7 @@ from awards.models import (
     Competitors,
     ContributorStatistic,
     Incident,
+    SocialAccount,
     SocialReport,
     UnitStatistic,
 )
@@ -284,4 +285,13 @@ def winners_for_unit(*, unit: Unit) -> list[AwardWinner]:
         AwardWinner.objects.filter(Q(unit=unit) | Q(unit__isnull=True, name_key=key))
         .select_related("period", "category")
         .order_by("-period__starts_on", "category__position", "rank")
+    )
+
+
+def social_accounts_for_unit(*, unit: Unit) -> list[SocialAccount]:
+    """Public: the unit's active official accounts, for its profile page."""
+    return list(
+        SocialAccount.objects.filter(unit=unit, is_active=True).order_by(
+            "platform", "handle"
+        )
     )

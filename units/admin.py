@@ -110,7 +110,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ("region",)
     search_fields = ("name", "place", "code", "name_history__old_name")
     prepopulated_fields = {"slug": ("name",)}
-    # The social-media fields: an address typed without https:// gets it.
+    # The website: an address typed without https:// gets it.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (UnitMemberInline, UnitNameHistoryInline)
     fieldsets = (
@@ -120,18 +120,6 @@ class UnitAdmin(admin.ModelAdmin):
             {"fields": ("unit_type", "speciality", "unit_class", "place")},
         ),
         (_("Kontak"), {"fields": ("address", "phone", "email", "website")}),
-        (
-            _("Media sosial"),
-            {
-                "fields": (
-                    "instagram_url",
-                    "facebook_url",
-                    "x_url",
-                    "youtube_url",
-                    "tiktok_url",
-                )
-            },
-        ),
         (_("Profil dan alur"), {"fields": ("profile", "requires_head_approval")}),
     )
 

@@ -84,7 +84,8 @@ TYPE_PREFIX = {
 @deconstructible
 class SocialProfileURLValidator:
     """An http(s) address on one social network's own domain (or a subdomain,
-    such as www. or m.): a unit's Instagram field takes no other site."""
+    such as www. or m.): an Instagram account's address takes no other site
+    (awards.SocialAccount, the register of the units' official accounts)."""
 
     def __init__(self, site: str, hosts: tuple[str, ...]):
         self.site = site
@@ -106,28 +107,6 @@ class SocialProfileURLValidator:
             and self.site == other.site
             and self.hosts == other.hosts
         )
-
-
-# The social networks a unit's profile page links to: field name -> the label
-# shown to readers and the domains its address may use.
-SOCIAL_SITES = {
-    "instagram_url": ("Instagram", ("instagram.com",)),
-    "facebook_url": ("Facebook", ("facebook.com", "fb.com")),
-    "x_url": ("X", ("x.com", "twitter.com")),
-    "youtube_url": ("YouTube", ("youtube.com", "youtu.be")),
-    "tiktok_url": ("TikTok", ("tiktok.com",)),
-}
-
-
-def _social_field(name: str) -> models.URLField:
-    site, hosts = SOCIAL_SITES[name]
-    return models.URLField(
-        site,
-        max_length=200,
-        blank=True,
-        validators=[SocialProfileURLValidator(site, hosts)],
-        help_text=_("Alamat lengkap akun resmi UPT; kosongkan bila tidak ada."),
-    )
 
 
 class UnitQuerySet(models.QuerySet):
@@ -183,12 +162,6 @@ class Unit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("situs web"), blank=True)
     profile = models.TextField(_("profil singkat"), blank=True)
-    # Official social-media accounts, linked from the unit's public page.
-    instagram_url = _social_field("instagram_url")
-    facebook_url = _social_field("facebook_url")
-    x_url = _social_field("x_url")
-    youtube_url = _social_field("youtube_url")
-    tiktok_url = _social_field("tiktok_url")
     requires_head_approval = models.BooleanField(
         _("wajib disetujui kepala UPT"),
         default=False,
@@ -264,18 +237,6 @@ class Unit(models.Model):
     @property
     def time_zone(self) -> str:
         return self.region.time_zone
-
-    @property
-    def social_links(self) -> list[dict]:
-        """The accounts that are filled in: [{"name", "label", "url"}].
-
-        (Not `social_accounts`: that is awards.SocialAccount's reverse
-        accessor, the accounts a unit files monthly figures for.)"""
-        return [
-            {"name": field.removesuffix("_url"), "label": label, "url": url}
-            for field, (label, _hosts) in SOCIAL_SITES.items()
-            if (url := getattr(self, field))
-        ]
 
 
 class UnitNameHistory(models.Model):

@@ -75,6 +75,7 @@ def unit_posts(request, slug: str):
             "unit": unit,
             "heading": unit.name,
             "awards": award_selectors.winners_for_unit(unit=unit),
+            "social_accounts": award_selectors.social_accounts_for_unit(unit=unit),
         },
     )
 
