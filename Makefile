@@ -53,6 +53,7 @@ format: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps node_modules/.installed messages lint
 	@command -v java >/dev/null || { echo "Java is missing for the HTML checker: apt-get install -y openjdk-17-jre-headless"; exit 1; }
 	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium"; exit 1; }
+	@command -v nginx >/dev/null || { echo "nginx is missing for the production smoke and proxy tests: apt-get install -y nginx-light"; exit 1; }
 	$(PY) -m pytest -m "not faults" $(PYTEST_ARGS)
 
 # The fault scenarios (tests/faults: Redis and PostgreSQL outages, a killed
