@@ -16,12 +16,22 @@ The directives, and why:
 - default-src 'self': anything not listed below comes from this site only.
 - script-src 'self': static files only; no 'unsafe-inline', no 'unsafe-eval'
   (CKEditor 5, Chart.js and the Django admin need neither).
-- style-src 'self' 'unsafe-inline': the one compromise. CKEditor 5 positions
-  its balloons and toolbars with style attributes and its documentation asks
-  for it; the admin's templates, the photo blur page (face boxes placed by
-  percentages) and the self-contained 500/503 pages (no static files, so they
-  render when everything else is broken) use inline styles too. Inline CSS
-  cannot run script; what it could load is still held by img-src/font-src.
+- Styles, split by CSP level 3:
+  - style-src-attr 'unsafe-inline': style="" attributes, the one compromise.
+    CKEditor 5 positions its balloons and toolbars with them (its CSP guide
+    asks for 'unsafe-inline' styles), the photo blur page places its face
+    boxes by percentages, the admin uses a few. An attribute cannot run
+    script; what it could load is still held by img-src/font-src.
+  - style-src-elem 'self' plus hashes: <style> elements only from static
+    files, or the exact blocks of the self-contained pages that cannot link
+    a static file (500.html/503.html render when everything else is broken;
+    the admin's change list and health_check's page ship one): their sha256
+    is taken from the template files at start-up (style_hashes), so editing
+    a block updates the policy. An injected <style> (CSS that reads
+    attributes out through selectors) is refused.
+  - style-src 'self' 'unsafe-inline': only for browsers without the split
+    directives (before Chromium 75, Firefox 108, Safari 15.4), which would
+    otherwise lose the editor's layout.
 - img-src 'self' data: plus the media origin when media lives elsewhere (a
   CDN or S3 endpoint, see settings): data: for the SVG/PNG placeholders that
   CKEditor and the admin draw.
@@ -36,6 +46,10 @@ Content-Security-Policy-Report-Only (violations reported, nothing blocked);
 CSP_REPORT_URI names where browsers send the reports.
 """
 
+import base64
+import hashlib
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 SELF = "'self'"
@@ -51,7 +65,53 @@ def origin(url: str) -> str | None:
     return None
 
 
-def directives(*, media_urls=(), extra_img_src=(), report_uri: str = "") -> dict:
+STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def style_hash(css: str) -> str:
+    digest = hashlib.sha256(css.encode()).digest()
+    return "'sha256-%s'" % base64.b64encode(digest).decode()
+
+
+def style_hashes(paths) -> list[str]:
+    """The CSP hashes of the plain <style> blocks in these template files (a
+    block holding a template tag or variable is skipped: its rendered text
+    would differ)."""
+    hashes = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            continue
+        for css in STYLE_BLOCK.findall(path.read_text()):
+            if "{{" in css or "{%" in css:
+                continue
+            if style_hash(css) not in hashes:
+                hashes.append(style_hash(css))
+    return hashes
+
+
+def style_sources(base_dir) -> list[Path]:
+    """The templates whose <style> blocks the policy allows by hash: the
+    self-contained error pages, and the two third-party pages that ship one."""
+    from importlib.util import find_spec
+
+    paths = [
+        Path(base_dir, "templates", "500.html"),
+        Path(base_dir, "templates", "503.html"),
+    ]
+    for package, template in (
+        ("django.contrib.admin", "admin/change_list.html"),
+        ("health_check", "health_check/index.html"),
+    ):
+        spec = find_spec(package)
+        if spec and spec.origin:
+            paths.append(Path(spec.origin).parent / "templates" / template)
+    return paths
+
+
+def directives(
+    *, media_urls=(), extra_img_src=(), style_hashes=(), report_uri: str = ""
+) -> dict:
     """The policy's directives in django-csp 4's format (settings)."""
     media = [o for o in (origin(url) for url in media_urls) if o]
     img_src = [SELF, "data:"]
@@ -62,6 +122,8 @@ def directives(*, media_urls=(), extra_img_src=(), report_uri: str = "") -> dict
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF, *style_hashes],
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": img_src,
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -531,6 +531,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Content-Security-Policy on every response (portal/csp.py says why each
 # directive); CSP_REPORT_ONLY=true sends it as Report-Only for a rollout.
 from portal.csp import directives as _csp_directives  # noqa: E402
+from portal.csp import style_hashes as _csp_style_hashes  # noqa: E402
+from portal.csp import style_sources as _csp_style_sources  # noqa: E402
 
 _CSP = {
     "DIRECTIVES": _csp_directives(
@@ -538,6 +540,7 @@ _CSP = {
         if MEDIA_S3_BUCKET or PRIVATE_MEDIA_S3_BUCKET
         else [MEDIA_URL],
         extra_img_src=env.list("CSP_EXTRA_IMG_SRC", default=[]),
+        style_hashes=_csp_style_hashes(_csp_style_sources(BASE_DIR)),
         report_uri=env.str("CSP_REPORT_URI", default=""),
     )
 }

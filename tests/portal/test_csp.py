@@ -218,6 +218,57 @@ def test_no_template_has_an_inline_script_or_handler():
     assert problems == []
 
 
+def _style_elem(response) -> list[str]:
+    return assert_policy(response)["style-src-elem"]
+
+
+def test_the_self_contained_pages_keep_their_styles(db):
+    """500 and 503 cannot link a static file: their <style> block is allowed
+    by its hash, taken from the template, so it still applies."""
+    from portal.csp import STYLE_BLOCK, style_hash
+    from portal.outage import outage_response
+
+    error = Client(raise_request_exception=False).get("/uji/500/")
+    outage = outage_response()
+    allowed = _style_elem(error)
+
+    for response in (error, outage):
+        blocks = STYLE_BLOCK.findall(response.content.decode())
+        assert blocks, response
+        for css in blocks:
+            assert style_hash(css) in allowed
+
+
+def test_the_health_page_keeps_its_style(db):
+    from portal.csp import STYLE_BLOCK, style_hash
+
+    response = Client().get(reverse("health"), headers={"accept": "text/html"})
+
+    blocks = STYLE_BLOCK.findall(response.content.decode())
+    for css in blocks:
+        assert style_hash(css) in _style_elem(response)
+
+
+def test_an_injected_style_element_is_not_allowed(db):
+    """Only static files and the hashed blocks: no 'unsafe-inline' for
+    <style> elements (attributes keep it, see portal/csp.py)."""
+    response = Client().get(reverse("login"))
+    parts = assert_policy(response)
+
+    assert "'unsafe-inline'" not in parts["style-src-elem"]
+    assert parts["style-src-attr"] == ["'unsafe-inline'"]
+
+
+def test_no_template_has_a_style_block_but_the_self_contained_pages():
+    allowed = {"500.html", "503.html"}
+    found = [
+        template.name
+        for template in Path(django_settings.BASE_DIR, "templates").rglob("*.html")
+        if "<style" in template.read_text() and template.name not in allowed
+    ]
+    assert found == []
+
+
 # --- The browser listener (tests/conftest.py) ---------------------------------
 
 POLICY_PAGE = "http://csp.test/"
