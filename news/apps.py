@@ -22,3 +22,9 @@ class NewsConfig(AppConfig):
             sender=Rendition,
             dispatch_uid="news_rendition_files",
         )
+        # A draft's photo files are private; publication moves them public.
+        from news.services.photo_files import on_publication_changed
+
+        signals.post_publication_changed.connect(
+            on_publication_changed, dispatch_uid="news_photo_files_place"
+        )

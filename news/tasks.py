@@ -223,3 +223,19 @@ def detect_photo_faces(photo_id: int) -> int:
     from news.services.faces import photo_faces_detect
 
     return len(photo_faces_detect(photo_id=photo_id) or [])
+
+
+@shared_task(
+    name="news.tasks.sync_post_photo_files",
+    acks_late=True,
+    autoretry_for=(OSError,),  # storage errors only
+    retry_backoff=True,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def sync_post_photo_files(post_id: int) -> int:
+    """Move a post's photo files public or private as its status says (idempotent)."""
+    from news.services.photo_files import photo_files_sync
+
+    return photo_files_sync(post_id=post_id)

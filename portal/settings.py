@@ -479,6 +479,11 @@ if PRIVATE_MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
+# Photos of posts that are not published live in the private storage and
+# move to the public one at publication (news.storage.PhotoStorage wraps both;
+# news.services.photo_files moves them).
+STORAGES["public"] = STORAGES["default"]
+STORAGES["default"] = {"BACKEND": "news.storage.PhotoStorage"}
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Photos: limits checked before anything is decoded.

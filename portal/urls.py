@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import LocalePrefixPattern, URLResolver, include, path
+from django.urls import LocalePrefixPattern, URLResolver, include, path, re_path
 from django.urls.resolvers import RoutePattern
 
+from news.views.media import media_file
 from portal import health as portal_health
 from portal import views as portal_views
 from public import urls as public_urls
@@ -82,6 +84,13 @@ handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
-if settings.DEBUG:
-    # Development only: production serves media from the storage backend.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.MEDIA_URL.startswith(("http://", "https://")):
+    # Media nginx did not find: a photo that is not public yet is served to
+    # those who may see it (news.views.media); without nginx, all media.
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.+)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            media_file,
+            name="media",
+        )
+    ]

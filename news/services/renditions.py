@@ -309,6 +309,10 @@ def photo_renditions_create(*, photo_id: int) -> int:
                 )
 
         _photo_set_status(photo, PhotoStatus.READY)
+        # Public at once if its post is published (news.services.photo_files).
+        from news.services.photo_files import photo_files_place
+
+        photo_files_place(photo=photo)
     if created:
         logger.info("Made %d renditions of photo %s", created, photo_id)
     return created

@@ -11,8 +11,9 @@ from news.forms import (
     OptionalPhotoForm,
     PhotoTextForm,
 )
-from news.models import PhotoKind
+from news.models import PhotoKind, PhotoStatus
 from news.services import rights
+from news.services.photos import raw_storage, raw_upload_name
 from news.uploads import inline_image_upload, upload_error
 from news.views.common import (
     LOCKED_MESSAGE,
@@ -23,12 +24,18 @@ from news.views.posts import photo_attachments, stage_photos
 
 
 def _photos_page(request, post, form, *, status=200):
+    photos = list(selectors.photo_list_for_post(post=post))
+    for photo in photos:
+        # A raw upload still waiting for the worker has no image to show yet.
+        photo.waiting = photo.status == PhotoStatus.PENDING and raw_storage().exists(
+            raw_upload_name(photo)
+        )
     return render(
         request,
         "news/post_photos.html",
         {
             "post": post,
-            "photos": selectors.photo_list_for_post(post=post),
+            "photos": photos,
             "form": form,
             "editable": post.is_editable_by_unit,
             "kind_choices": [
