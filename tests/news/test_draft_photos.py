@@ -134,3 +134,24 @@ def test_a_photo_added_to_a_published_post_becomes_public(
 
     gallery.refresh_from_db()
     assert statuses(client, gallery) == {200}
+
+
+def test_upgrade_command_takes_old_draft_photos_out_of_the_public_media(
+    client, contributor, post
+):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from tests.news.images import encoded
+
+    # A photo stored before drafts were private: its file is in MEDIA_ROOT.
+    name = storages["public"].save("photos/zz/lama.jpg", ContentFile(encoded()))
+    photo = Photo.objects.create(
+        unit=post.unit, post=post, image=name, alt_text="Lama", width=640, height=480
+    )
+    assert client.get(photo.image.url).status_code == 200
+
+    call_command("photo_files_sync", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert not in_media_root(name)
+    assert client.get(photo.image.url).status_code == 404
