@@ -32,14 +32,14 @@ from django.db import transaction
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, UserFactory
 from tests.fuzzing import fuzz_settings
 from units.imports.account_csv import COLUMNS as ACCOUNT_COLUMNS
 from units.imports.account_csv import account_import_csv
 from units.imports.csvfile import ImportReport, RowStatus, import_report_lines
 from units.imports.unit_csv import COLUMNS as UNIT_COLUMNS
 from units.imports.unit_csv import unit_import_csv
-from units.models import Region, Unit, User
+from units.models import Region, Role, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ unit_names = st.sampled_from(
         "LPKA Kelas II Jakarta",
         "Lembaga Pemasyarakatan (Lapas) Pemuda Kelas IIA Tangerang",
         "Kantor Pusat",
+        "Lapas Kelas IIA Fuzz",  # a known unit: updated or unchanged
     ]
 )
 regions = st.sampled_from(
@@ -98,7 +99,10 @@ roles = st.sampled_from(
         "tukang",
     ]
 )
-usernames = st.from_regex(r"[a-z][a-z0-9._-]{0,12}", fullmatch=True)
+usernames = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9._-]{0,12}", fullmatch=True),
+    st.just("humas.fuzz"),  # a known account: updated or unchanged
+)
 emails = st.one_of(
     st.builds("{}@{}.go.id".format, usernames, st.sampled_from(["lapas", "rutan"])),
     st.sampled_from(["bukan-email", "@", "a@b", "x@example.go.id", ""]),
@@ -114,15 +118,10 @@ overlong = st.builds(
 
 
 def cells_for(plausible) -> st.SearchStrategy[str]:
-    """A cell: mostly plausible, sometimes formula, odd, overlong or empty."""
-    return st.one_of(
-        plausible,
-        plausible,
-        st.just(""),
-        st.sampled_from(FORMULAS),
-        odd_text,
-        overlong,
-    )
+    """A cell: mostly plausible (so rows also get created and updated),
+    otherwise empty, a formula, odd unicode or overlong."""
+    hostile = st.one_of(st.just(""), st.sampled_from(FORMULAS), odd_text, overlong)
+    return st.integers(0, 9).flatmap(lambda i: plausible if i < 8 else hostile)
 
 
 UNIT_CELLS = {
@@ -147,6 +146,8 @@ ACCOUNT_CELLS = {
     "peran": cells_for(roles),
     "kanwil": cells_for(regions),
 }
+UNIT_REQUIRED = ("nama", "kanwil")
+ACCOUNT_REQUIRED = ("nama_pengguna", "nama_lengkap", "email", "peran", "upt")
 # Headers people write instead (account_csv.COLUMN_ALIASES) and plain noise.
 EXTRA_HEADERS = ["username", "e-mail", "role", "unit", "Keterangan", "", "nama "]
 
@@ -154,18 +155,22 @@ EXTRA_HEADERS = ["username", "e-mail", "role", "unit", "Keterangan", "", "nama "
 
 
 @st.composite
-def csv_files(draw, known_columns, cell_strategies):
+def csv_files(draw, known_columns, cell_strategies, required=()):
     """(bytes, expected): expected is the number of non-blank records when the
-    file is well-formed UTF-8 with a header, else None (no count to check)."""
-    columns = draw(
-        st.lists(
-            st.one_of(st.sampled_from(known_columns), st.sampled_from(EXTRA_HEADERS)),
-            min_size=1,
-            max_size=len(known_columns) + 2,
-        )
-    )
+    file is well-formed UTF-8 with a header, else None (no count to check).
+
+    Mostly the header has the required columns (so rows get their own
+    verdicts), in any order among others; sometimes any columns at all.
+    """
+    extra = st.one_of(st.sampled_from(known_columns), st.sampled_from(EXTRA_HEADERS))
+    if required and draw(st.integers(0, 9)) < 8:
+        others = [c for c in known_columns if c not in required]
+        more = draw(st.lists(st.sampled_from(others), max_size=6, unique=True))
+        columns = draw(st.permutations(list(required) + more))
+    else:
+        columns = draw(st.lists(extra, min_size=1, max_size=len(known_columns) + 2))
     header = [
-        draw(st.sampled_from([c, c.upper(), " %s " % c, c.title()])) for c in columns
+        draw(st.sampled_from([c, c, c.upper(), " %s " % c, c.title()])) for c in columns
     ]
     strategies = [cell_strategies.get(c.strip(), odd_text) for c in columns]
     rows = draw(
@@ -176,12 +181,15 @@ def csv_files(draw, known_columns, cell_strategies):
     # Duplicated rows, as a copy-and-paste leaves them.
     if rows and draw(st.booleans()):
         rows += draw(st.lists(st.sampled_from(rows), min_size=1, max_size=3))
-    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
-    line_end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    delimiter = draw(st.sampled_from([",", ",", ";", ";", "\t", "|"]))
+    line_end = draw(st.sampled_from(["\n", "\r\n", "\r\n", "\r"]))
     with_header = draw(st.integers(0, 9)) != 0  # mostly with a header
 
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=delimiter, lineterminator=line_end)
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    writer = csv.writer(
+        text, delimiter=delimiter, lineterminator=line_end, quoting=quoting
+    )
     if with_header:
         writer.writerow(header)
     writer.writerows(rows)
@@ -189,11 +197,21 @@ def csv_files(draw, known_columns, cell_strategies):
 
     encoding = draw(
         st.sampled_from(
-            ["utf-8", "utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-16-le"]
+            [
+                "utf-8",
+                "utf-8",
+                "utf-8",
+                "utf-8-sig",
+                "utf-8-sig",
+                "latin-1",
+                "cp1252",
+                "utf-16",
+                "utf-16-le",
+            ]
         )
     )
     data = body.encode(encoding, errors="replace")
-    damage = draw(st.sampled_from(["none", "none", "none", "cut", "drop", "insert"]))
+    damage = draw(st.sampled_from(["none"] * 6 + ["cut", "drop", "insert"]))
     if data and damage != "none":
         at = draw(st.integers(0, len(data) - 1))
         if damage == "cut":
@@ -210,16 +228,23 @@ def csv_files(draw, known_columns, cell_strategies):
         encoding in ("utf-8", "utf-8-sig")
         and damage == "none"
         and with_header
-        and delimiter in (",", ";")
         # The separator is guessed from the header: it must be the one used.
         and guessed_delimiter(body) == delimiter
-        # A bare CR is a line end to the reader, not inside quoted cells.
-        and line_end != "\r"
+        # The file reads back as written (csv quotes a bare CR in a cell only
+        # when it ends lines with one).
+        and reads_back(body, delimiter) == [header, *rows]
     )
     expected = None
     if well_formed:
         expected = sum(1 for row in rows if any(cell.strip() for cell in row))
     return data, expected
+
+
+def reads_back(body: str, delimiter: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return None
 
 
 def guessed_delimiter(body: str) -> str:
@@ -278,14 +303,22 @@ def run_in_savepoint(function):
 def known_units(db):
     """Units the account rows may name, by code and by name."""
     region = Region.objects.get(province_code="31")
-    return [
+    units = [
         UnitFactory(code="FUZ01", name="Lapas Kelas IIA Fuzz", region=region),
         UnitFactory(code="FUZ02", region=region),
     ]
+    UserFactory(
+        username="humas.fuzz",
+        email="humas.fuzz@lapas.go.id",
+        first_name="Siti Aminah",
+        unit=units[0],
+        role=Role.CONTRIBUTOR,
+    )
+    return units
 
 
 @fuzz_settings(300)
-@given(file=csv_files(UNIT_COLUMNS, UNIT_CELLS), dry_run=st.booleans())
+@given(file=csv_files(UNIT_COLUMNS, UNIT_CELLS, UNIT_REQUIRED), dry_run=st.booleans())
 @example(file=(b"", None), dry_run=False)
 @example(file=(b"\xef\xbb\xbf", None), dry_run=False)
 @example(file=("nama,kanwil\n".encode("utf-16"), None), dry_run=False)
@@ -314,7 +347,10 @@ def test_unit_import_gives_every_row_a_verdict(known_units, file, dry_run):
 
 
 @fuzz_settings(300)
-@given(file=csv_files(ACCOUNT_COLUMNS, ACCOUNT_CELLS), dry_run=st.booleans())
+@given(
+    file=csv_files(ACCOUNT_COLUMNS, ACCOUNT_CELLS, ACCOUNT_REQUIRED),
+    dry_run=st.booleans(),
+)
 @example(file=(b"", None), dry_run=False)
 @example(file=("nama_pengguna,email\n".encode("utf-16-le"), None), dry_run=False)
 @example(
@@ -341,7 +377,8 @@ def test_account_import_gives_every_row_a_verdict(known_units, file, dry_run):
 @given(
     command=st.sampled_from(["import_units", "import_accounts"]),
     file=st.one_of(
-        csv_files(UNIT_COLUMNS, UNIT_CELLS), csv_files(ACCOUNT_COLUMNS, ACCOUNT_CELLS)
+        csv_files(UNIT_COLUMNS, UNIT_CELLS, UNIT_REQUIRED),
+        csv_files(ACCOUNT_COLUMNS, ACCOUNT_CELLS, ACCOUNT_REQUIRED),
     ),
 )
 def test_the_commands_report_or_exit_cleanly(known_units, tmp_path, command, file):
