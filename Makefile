@@ -57,7 +57,7 @@ test: $(VENV)/.dev-deps node_modules/.installed messages lint
 	$(PY) -m pytest -m "not faults" $(PYTEST_ARGS)
 
 # The fault scenarios (tests/faults: Redis and PostgreSQL outages, a killed
-# worker, a full disk, backup and restore) on real processes; about three
+# worker, a full disk, backup and restore) on real processes; about four
 # minutes, so not part of `make test`. PASS/FAIL per scenario and the figures.
 faults: $(VENV)/.dev-deps messages
 	scripts/faults/run

@@ -170,3 +170,30 @@ def contributor_browser():
         return browser
 
     return login
+
+
+PHOTO_FOLDERS = ("photos/", "renditions/")
+
+
+def stored_path(media: Path, private: Path, name: str) -> Path:
+    """Where a photo file is: public media, or private while its post is not
+    published (news.storage.PhotoStorage). Asserts it is in one of them."""
+    for root in (media, private):
+        if (root / name).is_file():
+            return root / name
+    raise AssertionError("%s is in neither %s nor %s" % (name, media, private))
+
+
+def photo_files(media: Path, private: Path) -> set[str]:
+    """The names of every photo and rendition file, public or private."""
+    return {
+        name
+        for root in (media, private)
+        for name in files_under(root)
+        if name.startswith(PHOTO_FOLDERS)
+    }
+
+
+def other_private_files(private: Path) -> set[str]:
+    """What the private storage holds besides photo files (raw uploads)."""
+    return {n for n in files_under(private) if not n.startswith(PHOTO_FOLDERS)}

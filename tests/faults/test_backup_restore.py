@@ -22,6 +22,7 @@ from django.utils import timezone
 from news import services
 from news.models import PhotoKind, Post, PostStatus
 from tests.factories import CategoryFactory, PostFactory, UnitFactory, UserFactory
+from tests.faults.conftest import stored_path
 from tests.faults.procs import ROOT, SCRATCH, Gunicorn, portal_env, wait_for
 from tests.news.images import upload
 from units.models import Role
@@ -142,7 +143,8 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_site(
     assert rows == counts(database_url)
     assert sorted(referenced_files(restored_url)) == sorted(files)
     for name in files:
-        assert sha(target / "media" / name) == sha(media / name), name
+        restored = stored_path(target / "media", target / "private", name)
+        assert sha(restored) == sha(stored_path(media, private, name)), name
 
     # A second restore into the now non-empty database is refused.
     again = run("restore", *restore_args)

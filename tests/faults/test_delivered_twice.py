@@ -12,7 +12,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from news import services
 from news import tasks as news_tasks
 from news.models import Photo, PhotoKind, PhotoStatus, PostStatus
 from tests.factories import CategoryFactory, PostFactory, UnitFactory, UserFactory
-from tests.faults.conftest import files_under
+from tests.faults.conftest import photo_files
 from tests.faults.procs import wait_for
 from tests.news.images import encoded
 from units.models import Role
@@ -65,13 +65,12 @@ def test_the_awards_refresh_delivered_twice_equals_one_delivery(celery_worker):
 
 
 def rendition_files(photo: Photo) -> dict:
-    media = settings.MEDIA_ROOT
+    def digest(name):
+        with default_storage.open(name, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+
     return {
-        (r.width, r.format): (
-            r.height,
-            r.bytes,
-            hashlib.sha256((media / r.file.name).read_bytes()).hexdigest(),
-        )
+        (r.width, r.format): (r.height, r.bytes, digest(r.file.name))
         for r in photo.renditions.all()
     }
 
@@ -79,7 +78,7 @@ def rendition_files(photo: Photo) -> dict:
 def test_a_rendition_task_delivered_twice_equals_one_delivery(
     celery_worker, shared_media
 ):
-    media, _private = shared_media
+    media, private = shared_media
     contributor = UserFactory(unit=UnitFactory(), role=Role.CONTRIBUTOR)
     data = encoded("JPEG", (1600, 1200))
 
@@ -105,7 +104,7 @@ def test_a_rendition_task_delivered_twice_equals_one_delivery(
 
     assert rendition_files(twice) == rendition_files(once)
     assert len(rendition_files(once)) == once.renditions.count()
-    names = set(files_under(media))
+    names = photo_files(media, private)
     expected = {p.image.name for p in (once, twice)} | {
         r.file.name for p in (once, twice) for r in p.renditions.all()
     }

@@ -19,7 +19,7 @@ from PIL import Image
 
 from news.models import Photo, Post
 from tests.factories import CategoryFactory, UnitFactory, UserFactory
-from tests.faults.conftest import draft_fields, files_under
+from tests.faults.conftest import draft_fields, files_under, stored_path
 from tests.faults.procs import SCRATCH
 from tests.news.images import encoded
 from units.models import Role
@@ -101,7 +101,8 @@ def test_a_full_media_disk_refuses_the_upload_cleanly_and_recovers(
     assert response.status_code == 302
     post = Post.objects.get()
     stored = Photo.objects.get(post=post)
-    assert (small_disk / "media" / stored.image.name).stat().st_size > 0
+    path = stored_path(small_disk / "media", small_disk / "private", stored.image.name)
+    assert path.stat().st_size > 0
 
 
 def _upload(data: bytes):

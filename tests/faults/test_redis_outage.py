@@ -26,7 +26,7 @@ from django.utils import timezone
 from news.models import Photo, PhotoStatus, Post, PostAction, PostEvent, PostStatus
 from news.services.renditions import rendition_specs
 from tests.factories import CategoryFactory, EditorFactory, UnitFactory, UserFactory
-from tests.faults.conftest import WebSession
+from tests.faults.conftest import WebSession, stored_path
 from tests.faults.procs import LOGS, SCRATCH, VENV_BIN, CeleryWorker, Gunicorn, wait_for
 from tests.news.images import encoded
 from units.models import Role
@@ -176,13 +176,14 @@ def test_a_submission_while_redis_is_down_is_saved_and_completed_when_it_returns
             worker.stop()
         web.stop()
 
-    media, _private = shared_media
+    media, private = shared_media
     for photo in Photo.objects.all():
         specs = set(rendition_specs(width=photo.width))
         made = {(r.width, r.format): r for r in photo.renditions.all()}
         assert set(made) == specs
         for rendition in made.values():
-            assert (media / rendition.file.name).stat().st_size == rendition.bytes
+            path = stored_path(media, private, rendition.file.name)
+            assert path.stat().st_size == rendition.bytes
     mails = [p.read_text() for p in mail_dir.iterdir()]
     assert len(mails) == 1
     assert editor.email in mails[0]

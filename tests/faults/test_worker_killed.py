@@ -13,8 +13,8 @@ acknowledged, so the message goes back to the queue:
 - prefork pool, the pool process killed: the parent sees the loss and, with
   reject_on_worker_lost, requeues it at once.
 
-Either way exactly one set of renditions exists, and the media storage holds
-exactly the files the rows name: no orphan left by the killed run.
+Either way exactly one set of renditions exists, and the storages hold exactly
+the files the rows name: no orphan left by the killed run.
 """
 
 import os
@@ -29,7 +29,7 @@ from django.urls import reverse
 from news.models import Photo, PhotoStatus, Rendition
 from news.services.renditions import rendition_specs
 from tests.factories import CategoryFactory, UnitFactory, UserFactory
-from tests.faults.conftest import draft_fields, files_under
+from tests.faults.conftest import draft_fields, other_private_files, photo_files
 from tests.faults.procs import LOGS, CeleryWorker, Gunicorn, wait_for
 from tests.news.images import encoded
 from units.models import Role
@@ -131,9 +131,10 @@ def test_a_worker_killed_mid_renditions_leaves_exactly_one_set(
     specs = rendition_specs(width=photo.width)
     assert sorted((r.width, r.format) for r in renditions) == sorted(specs)
     assert redelivered >= 2
-    # The media storage holds the clean copy and exactly the renditions' files.
-    assert set(files_under(media)) == {photo.image.name} | {
+    # The storages hold the clean copy and exactly the renditions' files (in
+    # the private one until the post is published), and no raw upload.
+    assert photo_files(media, private) == {photo.image.name} | {
         r.file.name for r in renditions
     }
-    assert files_under(private) == {}
+    assert other_private_files(private) == set()
     print('{"killed_%s_rerun_done_s": %.1f}' % (pool, rerun_s))
