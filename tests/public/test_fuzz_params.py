@@ -25,6 +25,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from news.models import Tag
+from public.caching import page_store
 from public.sitemaps import sitemaps
 from tests.factories import CategoryFactory, PostFactory, UnitFactory, UserFactory
 from tests.fuzzing import fuzz_settings
@@ -276,7 +277,7 @@ URL_NAMES = [
 def test_query_strings_never_give_a_server_error(name, client, site):
     url = public_urls(site)[name]
 
-    @fuzz_settings(20)
+    @fuzz_settings(15)
     @given(query=query_strings())
     @example(query="halaman=-1")
     @example(query="halaman=99999999999999999999999999&halaman=2")
@@ -287,7 +288,37 @@ def test_query_strings_never_give_a_server_error(name, client, site):
     check()
 
 
-@fuzz_settings(300)
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache as in production (the suite runs without it)."""
+    settings.PAGE_CACHE_ENABLED = True
+    store = page_store()
+    store.clear()
+    yield store
+    store.clear()
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "article", "unit", "archive_month", "feed_rss", "sitemap_berita"]
+)
+def test_query_strings_through_the_page_cache(name, client, site, page_cache_on):
+    """The page cache keys pages by their query string: whatever it holds,
+    the answer is no server error, and asked again (from the cache or not)
+    the same answer."""
+    url = public_urls(site)[name]
+
+    @fuzz_settings(15)
+    @given(query=query_strings())
+    @example(query="halaman=2&halaman=2&utm_source=%00")
+    def check(query):
+        first = assert_no_server_error(client, url, query)
+        again = assert_no_server_error(client, url, query)
+        assert again.status_code == first.status_code
+
+    check()
+
+
+@fuzz_settings(250)
 @given(
     q=st.one_of(unicode_text, huge_text, st.just("")),
     kanwil=st.one_of(st.none(), slugs, unicode_text),
