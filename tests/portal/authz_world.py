@@ -255,6 +255,27 @@ def build_world() -> World:
         reach="local",
         reported_by=w.users["contributor_a"],
     )
+    # B's own awards records, with B's marker: A's pages must not show them.
+    account_b = SocialAccount.objects.create(
+        unit=unit_b, platform=Platform.INSTAGRAM, handle="%s.humas" % MARKER_B
+    )
+    SocialReport.objects.create(
+        account=account_b,
+        month=date(2025, 3, 1),
+        followers=200,
+        posts=7,
+        interactions=70,
+        sample_url="https://instagram.com/p/%s" % MARKER_B,
+    )
+    Incident.objects.create(
+        unit=unit_b,
+        occurred_at=timezone.now() - timedelta(days=1),
+        learned_at=timezone.now() - timedelta(hours=20),
+        kind="hoax",
+        summary="%s kabar bohong" % MARKER_B,
+        reach="local",
+        reported_by=w.users["contributor_b"],
+    )
     o["totp_device"] = totp_device(w.users["editor"])
     o["static_device"] = StaticDevice.objects.create(
         user=w.users["editor"], name="Kode cadangan"

@@ -51,7 +51,7 @@ admin:password_change                            GET    alogin  alogin  alogin  
 admin:password_change_done                       GET    alogin  alogin  alogin  alogin  200     200     200     200
 admin:autocomplete                               GET    alogin  alogin  alogin  alogin  403     403     403     403
 admin:jsi18n                                     GET    alogin  alogin  alogin  alogin  200     200     200     200
-admin:view_on_site                               GET    alogin  alogin  alogin  alogin  302     302     302     302
+admin:view_on_site                               GET    alogin  alogin  alogin  alogin  302     404     302     302
 admin:portal_sociallink_changelist               GET    alogin  alogin  alogin  alogin  403     403     200     200
 admin:portal_sociallink_add                      GET    alogin  alogin  alogin  alogin  403     403     200     200
 admin:portal_sociallink_history                  GET    alogin  alogin  alogin  alogin  403     403     200     200
