@@ -24,7 +24,6 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -116,7 +115,9 @@ def test_each_corrupt_image_gets_a_clear_answer(case, client, unit):
         # its service here (news.services.photos.photo_upload).
         photo_renditions_create(photo_id=photo.pk)
         photo.refresh_from_db()
-        with default_storage.open(photo.image.name, "rb") as stored:
+        # Through the field's own storage: a draft's photo may be kept
+        # privately until publication.
+        with photo.image.storage.open(photo.image.name, "rb") as stored:
             clean = stored.read()
         with Image.open(io.BytesIO(clean)) as img:
             img.load()
