@@ -1,17 +1,22 @@
 """Reads for the reader's site (the public app): published posts with their
 photos, feeds, sitemaps, and the pages' objects by slug."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -135,22 +140,46 @@ def post_with_article_data(*, post: Post) -> Post:
 _CARD_DEFERRED = ("body", "checks")
 
 
+def _ids_union(*querysets: QuerySet) -> RawSQL:
+    """The ids of several sliced querysets, as one subquery for `pk__in`.
+
+    Each part keeps its own ORDER BY and LIMIT inside a derived table, which
+    PostgreSQL and SQLite both accept (Django's own .union() refuses sliced
+    parts on SQLite); PostgreSQL runs each part on its index and joins the
+    few ids back by primary key.
+    """
+    parts, params = [], []
+    for n, queryset in enumerate(querysets):
+        sql, part_params = queryset.values("pk").query.sql_with_params()
+        parts.append("SELECT pk FROM (%s) AS part_%d" % (sql, n))
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params)
+
+
 def post_neighbours(*, post: Post) -> tuple[Post | None, Post | None]:
     """The unit's published posts just before and just after this one.
 
-    Two queries (index news_post unit, status), whatever the unit's size.
+    One query (two index lookups on news_post (unit, status) joined by
+    primary key), whatever the unit's size.
     """
     same_unit = (
-        Post.objects.published()
-        .filter(unit_id=post.unit_id)
-        .exclude(pk=post.pk)
-        .only("title", "slug", "published_at")
+        Post.objects.published().filter(unit_id=post.unit_id).exclude(pk=post.pk)
     )
     before = Q(published_at__lt=post.published_at) | Q(
         published_at=post.published_at, pk__lt=post.pk
     )
-    previous = same_unit.filter(before).order_by("-published_at", "-id").first()
-    following = same_unit.exclude(before).order_by("published_at", "id").first()
+    ids = _ids_union(
+        same_unit.filter(before).order_by("-published_at", "-id")[:1],
+        same_unit.exclude(before).order_by("published_at", "id")[:1],
+    )
+    previous = following = None
+    for neighbour in Post.objects.filter(pk__in=ids).only(
+        "title", "slug", "published_at"
+    ):
+        if (neighbour.published_at, neighbour.pk) < (post.published_at, post.pk):
+            previous = neighbour
+        else:
+            following = neighbour
     return previous, following
 
 
@@ -166,45 +195,105 @@ def post_list_related(
 ) -> list[Post]:
     """Published posts like this one: same unit, shared tags, same category.
 
-    Takes the newest few of each kind (three queries), ranks them by
-    RELATED_WEIGHTS (a post of the same unit sharing a tag ranks above one
-    that only shares the category), newest first among equals, and loads the
-    covers of the `limit` kept (two queries). `post.tags` should be
-    prefetched (post_get_published does it).
+    The candidates are the newest few of each kind; they are ranked by what
+    they share, weighted by RELATED_WEIGHTS (a post of the same unit sharing
+    a tag ranks above one that only shares the category), newest first among
+    equals, and the `limit` kept come with their covers. Three queries: the
+    candidates ranked in the database (one statement, only the `limit` rows
+    come back), the covers, their renditions. `post.tags` should be prefetched
+    (post_get_published does it).
     """
-    base = (
+    ranked = _related_ranked(post=post, limit=limit, exclude_ids=exclude_ids)
+    prefetch_related_objects(ranked, _cover_prefetch())
+    return ranked
+
+
+def _related_ranked(
+    *, post: Post, limit: int, exclude_ids: tuple[int, ...]
+) -> list[Post]:
+    """post_list_related's one ranking query, without the covers."""
+    candidates = (
         Post.objects.published()
         .exclude(pk__in=(post.pk, *exclude_ids))
-        .select_related("unit__region", "category")
-        .defer(*_CARD_DEFERRED)
         .order_by("-published_at", "-id")
     )
     tag_ids = [tag.pk for tag in post.tags.all()]
-    by_unit = list(base.filter(unit_id=post.unit_id)[:RELATED_CANDIDATES])
-    by_tags = []
+    by_unit = candidates.filter(unit_id=post.unit_id)[:RELATED_CANDIDATES]
+    by_category = candidates.filter(category_id=post.category_id)[:RELATED_CANDIDATES]
+    kinds = [by_unit, by_category]
+
+    def points(condition, weight: int) -> Case:
+        return Case(When(condition, then=Value(weight)), default=Value(0))
+
+    score = points(Q(unit_id=post.unit_id), RELATED_WEIGHTS["unit"]) + points(
+        Q(category_id=post.category_id), RELATED_WEIGHTS["category"]
+    )
     if tag_ids:
-        shares_tag = Post.tags.through.objects.filter(
-            post_id=OuterRef("pk"), tag_id__in=tag_ids
+        shares_tag = Exists(
+            Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id__in=tag_ids)
         )
-        by_tags = list(base.filter(Exists(shares_tag))[:RELATED_CANDIDATES])
-    by_category = list(base.filter(category_id=post.category_id)[:RELATED_CANDIDATES])
-    tagged = {candidate.pk for candidate in by_tags}
-    candidates = {c.pk: c for c in (*by_unit, *by_tags, *by_category)}
+        kinds.append(candidates.filter(shares_tag)[:RELATED_CANDIDATES])
+        # Any candidate sharing a tag scores for it, whichever list brought
+        # it (an index lookup for each of the few candidates).
+        score += points(shares_tag, RELATED_WEIGHTS["tags"])
+    return list(
+        Post.objects.filter(pk__in=_ids_union(*kinds))
+        .select_related("unit__region", "category")
+        .defer(*_CARD_DEFERRED)
+        .annotate(related_score=score)
+        .order_by("-related_score", "-published_at", "-id")[:limit]
+    )
 
-    def score(candidate: Post) -> int:
-        return (
-            RELATED_WEIGHTS["unit"] * (candidate.unit_id == post.unit_id)
-            + RELATED_WEIGHTS["tags"] * (candidate.pk in tagged)
-            + RELATED_WEIGHTS["category"] * (candidate.category_id == post.category_id)
-        )
 
-    ranked = sorted(
-        candidates.values(),
-        key=lambda c: (score(c), c.published_at, c.pk),
-        reverse=True,
-    )[:limit]
-    prefetch_related_objects(ranked, _cover_prefetch())
-    return ranked
+@dataclass(frozen=True)
+class ArticlePage:
+    """What the public article page shows besides the post's own fields."""
+
+    post: Post
+    previous: Post | None
+    following: Post | None
+    related: list[Post]
+
+
+def article_page(*, slug: str, related_limit: int = 4) -> ArticlePage:
+    """A published post (or 404) with its neighbours and related posts.
+
+    Six queries, whatever the site holds: the post (with unit, region,
+    category), its tags, previous and next (post_neighbours), the ranked
+    related posts (post_list_related's ranking), then one photos query and
+    one renditions query for both the post (cover, gallery, inline images)
+    and the related posts' covers.
+    """
+    post = get_object_or_404(
+        Post.objects.select_related("unit__region", "category")
+        .prefetch_related("tags")
+        .filter(status=PostStatus.PUBLISHED),
+        slug=slug,
+    )
+    previous, following = post_neighbours(post=post)
+    related = _related_ranked(
+        post=post,
+        limit=related_limit,
+        exclude_ids=tuple(p.pk for p in (previous, following) if p is not None),
+    )
+    # The post's shown photos and the related posts' covers in one prefetch:
+    # a related post's `photos` then holds its cover only, its card's
+    # `cover_photos` as post_list_related gives it.
+    photos = (
+        Photo.objects.filter(status__in=SHOWN_PHOTO_STATUSES)
+        .filter(Q(post_id=post.pk) | Q(kind=PhotoKind.COVER))
+        .prefetch_related(_renditions_prefetch())
+        .order_by("position", "id")
+    )
+    prefetch_related_objects([post, *related], Prefetch("photos", queryset=photos))
+    for card in related:
+        card.cover_photos = list(card.photos.all())
+    return ArticlePage(
+        post=_with_inline_photos(post),
+        previous=previous,
+        following=following,
+        related=related,
+    )
 
 
 # --- Listings: region, archive ------------------------------------------------

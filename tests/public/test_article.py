@@ -212,6 +212,27 @@ def test_related_posts_rank_unit_then_tags_then_category(
     assert same_unit_and_tag.pk and same_category.pk
 
 
+def test_a_related_post_scores_for_a_shared_tag_however_many_share_it(
+    client, make_post, region_unit
+):
+    tag = TagFactory(name="Kemandirian", slug="kemandirian")
+    post = make_post(title="Berita utama", hours_ago=1)
+    post.tags.add(tag)
+    make_post(title="Sebelumnya", hours_ago=20)  # the "previous" link
+    make_post(title="Unit tanpa tag", hours_ago=30)
+    older = make_post(title="Unit dan tag", hours_ago=50)
+    older.tags.add(tag)
+    for n in range(9):  # newer posts of another unit sharing the tag
+        make_post(title="Tag %d" % n, post_unit=region_unit, hours_ago=2 + n).tags.add(
+            tag
+        )
+
+    html = page(client, post)
+    related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
+    titles = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", related)
+    assert titles[:3] == ["Unit dan tag", "Unit tanpa tag", "Tag 0"]
+
+
 def test_previous_and_next_come_from_the_same_unit(client, make_post, region_unit):
     older = make_post(title="Lebih lama", hours_ago=30)
     make_post(title="Unit lain di antaranya", post_unit=region_unit, hours_ago=20)
@@ -407,8 +428,9 @@ def test_article_queries_do_not_grow_with_photos_tags_or_posts(
     few = count()
     grow(12)
     assert count() == few
-    # Post, tags, photos, renditions; previous and next; three related
-    # candidate lists; the related covers and their renditions. (Two more
-    # when the footer's links are not cached yet.)
-    with django_assert_max_num_queries(13):
+    # Post, tags; previous and next (one query); the ranked related posts;
+    # the photos and their renditions, the related covers' with the post's.
+    # (Two more when the footer's links are not cached yet.)
+    assert few == 6
+    with django_assert_max_num_queries(8):
         page(client, post)
