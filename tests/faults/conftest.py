@@ -7,6 +7,7 @@ in all) and alone with `make faults`.
 """
 
 import re
+import shutil
 import uuid
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -38,7 +39,8 @@ def shared_media(settings):
         "OPTIONS": {**storages["private"]["OPTIONS"], "location": str(private)},
     }
     settings.STORAGES = storages
-    return media, private
+    yield media, private
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

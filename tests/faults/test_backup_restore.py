@@ -10,6 +10,7 @@ article. The restore refuses a database that already has tables.
 
 import hashlib
 import json
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -170,6 +171,8 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_site(
         article = http.request("GET", web.url + post.get_absolute_url())
     finally:
         web.stop()
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(target, ignore_errors=True)
     assert home.status == 200
     assert article.status == 200
     html = article.data.decode()

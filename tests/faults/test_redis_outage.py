@@ -14,6 +14,7 @@ returns is threshold + interval = 4 minutes plus the drain measured here.
 """
 
 import json
+import shutil
 import subprocess
 import time
 from datetime import timedelta
@@ -185,6 +186,7 @@ def test_a_submission_while_redis_is_down_is_saved_and_completed_when_it_returns
             path = stored_path(media, private, rendition.file.name)
             assert path.stat().st_size == rendition.bytes
     mails = [p.read_text() for p in mail_dir.iterdir()]
+    shutil.rmtree(mail_dir)
     assert len(mails) == 1
     assert editor.email in mails[0]
     assert "Pelatihan menjahit" in mails[0]
