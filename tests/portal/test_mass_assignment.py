@@ -317,3 +317,57 @@ def test_the_same_posts_from_an_editor_do_decide(world, label):
     post = world.posts_a[PostStatus.SUBMITTED]
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
+
+
+# --- The awards' unit forms --------------------------------------------------
+
+
+def report_data(account, **extra) -> dict:
+    return {
+        "aksi": "laporan",
+        "laporan-account": str(account.pk),
+        "laporan-month": "2025-05",
+        "laporan-followers": "300",
+        "laporan-posts": "9",
+        "laporan-interactions": "90",
+        "laporan-sample_url": "https://instagram.com/p/uji",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_a_social_report_is_filed_unverified_and_only_for_the_units_account(world):
+    from awards.models import ReviewStatus, SocialAccount, SocialReport
+
+    client = client_for(world, "contributor_a")
+    own = world.objects["social_account"]
+    response = client.post(
+        reverse("awards:social"),
+        report_data(
+            own,
+            **{"laporan-status": ReviewStatus.VERIFIED, "status": "verified"},
+        ),
+    )
+    assert response.status_code == 302
+    report = SocialReport.objects.get(account=own, month__month=5)
+    assert report.status == ReviewStatus.SUBMITTED
+    assert report.submitted_by == world.users["contributor_a"]
+
+    others = SocialAccount.objects.get(unit=world.unit_b)
+    count = SocialReport.objects.filter(account=others).count()
+    response = client.post(reverse("awards:social"), report_data(others))
+    assert response.status_code == 200  # the form, with the account refused
+    assert SocialReport.objects.filter(account=others).count() == count
+
+
+@pytest.mark.django_db
+def test_an_incident_cannot_be_answered_with_another_units_post(world):
+    incident = world.objects["incident"]
+    client = client_for(world, "contributor_a")
+    response = client.post(
+        reverse("awards:clarify", args=[incident.pk]),
+        {"clarification": str(world.posts_b[PostStatus.PUBLISHED].pk)},
+    )
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.clarification_id is None
