@@ -286,3 +286,33 @@ def test_view_on_site_tells_nobody_the_address_of_a_post_that_is_not_public(worl
         response = fetch(world, role, url)
         assert response.status_code == 302
         assert response["Location"].endswith(published.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_url_mixing_an_own_object_with_another_units_is_404(world):
+    """The second id in a URL is looked up through the first one."""
+    a_draft = world.posts_a[PostStatus.DRAFT]
+    b_photo = world.posts_b[PostStatus.DRAFT].photos.first()
+    for name in ("news:photo_edit", "news:photo_remove"):
+        url = reverse(name, args=[a_draft.pk, b_photo.pk])
+        assert fetch(world, "contributor_a", url).status_code == 404, name
+        assert fetch(world, "contributor_a", url, "POST").status_code == 404, name
+    b_photo.refresh_from_db()  # still there
+
+    a_sent = world.posts_a[PostStatus.SUBMITTED]
+    b_sent = world.posts_b[PostStatus.SUBMITTED]
+    b_sent_photo = b_sent.photos.first()
+    urls = [
+        reverse("admin:news_post_compare", args=[a_sent.pk, b_sent.pk]),
+        reverse("admin:news_post_compare", args=[b_sent.pk, a_sent.pk]),
+    ]
+    for url in urls:
+        assert fetch(world, "reviewer_a", url).status_code == 404, url
+    url = reverse("admin:news_post_photo", args=[a_sent.pk, b_sent_photo.pk])
+    assert fetch(world, "editor", url).status_code == 404
+    revision = world.objects["revision"]
+    url = reverse(
+        "admin:news_post_revision_diff",
+        args=[world.posts_b[PostStatus.PUBLISHED].pk, revision.pk],
+    )
+    assert fetch(world, "editor", url).status_code == 404
