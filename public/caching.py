@@ -4,7 +4,8 @@ in Redis, and its precise invalidation.
 Three layers, from the outside in:
 
 1. HTTP. An anonymous response of a public page sets no cookie and carries
-   ``Cache-Control: public, max-age=PUBLIC_MAX_AGE``, an ``ETag`` (a hash of
+   ``Cache-Control: public, max-age=0, must-revalidate, s-maxage=PUBLIC_MAX_AGE``
+   (proxies keep it, browsers revalidate), an ``ETag`` (a hash of
    the body) and ``Last-Modified`` (when it was rendered); a conditional GET
    gets a 304. ``Vary: Cookie`` is taken off: what decides between the
    anonymous page and a reader's own is the session cookie, and every cache
@@ -423,7 +424,17 @@ class PageCacheMiddleware:
             return response
         _drop_vary_cookie(response)
         if not cache_control:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+            # Shared caches (nginx, a CDN) keep the page for s-maxage; a
+            # browser revalidates every time (max-age=0, answered by a 304 when
+            # unchanged), so a reader who has just logged in is never shown
+            # the anonymous page it kept, "Masuk" button and all.
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                must_revalidate=True,
+                s_maxage=settings.PUBLIC_MAX_AGE,
+            )
         if response.status_code != 200:
             etag = last_modified = None
         else:
