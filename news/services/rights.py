@@ -19,7 +19,7 @@ service refuses whoever calls it, whatever the entry point.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from news.models import EDITABLE_BY_UNIT, Post
+from news.models import EDITABLE_BY_UNIT, Post, PostStatus
 from units.models import Role, User
 
 MSG_NOT_ALLOWED = _("Anda tidak berwenang melakukan tindakan ini pada berita ini.")
@@ -88,11 +88,16 @@ def can_moderate(user) -> bool:
 def can_review_post(user, post: Post) -> bool:
     """May `user` read this post in the newsroom (its page, photos, preview)?
 
-    Editors read every post; a regional reviewer those of their region's units.
+    Editors read every post; a regional reviewer those of their region's units
+    once sent: a draft is the unit's unfinished work, out of the reviewer's
+    queue (selectors.post_queue), so out of the preview, comparison and
+    photo files too.
     """
     if not user.is_active:
         return False
-    return is_editor(user) or is_region_reviewer(user, post)
+    if is_editor(user):
+        return True
+    return is_region_reviewer(user, post) and post.status != PostStatus.DRAFT
 
 
 def can_see_revisions(user) -> bool:

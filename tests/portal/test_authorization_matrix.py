@@ -102,7 +102,7 @@ admin:news_photo_change                          POST   alogin  alogin  alogin  
 admin/news/photo/<path:object_id>/               GET    alogin  alogin  alogin  alogin  302     302     302     302
 admin:news_post_decide                           GET    alogin  alogin  alogin  alogin  403     403     200     200
 admin:news_post_decide                           POST   alogin  alogin  alogin  alogin  403     403     302     302
-admin:news_post_preview                          GET    alogin  404     404     404     200     404     200     200
+admin:news_post_preview                          GET    alogin  404     404     404     404     404     200     200
 admin:news_post_recommend                        GET    alogin  alogin  alogin  alogin  200     404     302     302
 admin:news_post_recommend                        POST   alogin  alogin  alogin  alogin  200     404     200     200
 admin:news_post_photo                            GET    alogin  alogin  alogin  alogin  403     404     200     200
@@ -292,7 +292,7 @@ public:awards                                    GET    200     200     200     
 public:search                                    GET    200     200     200     200     200     200     200     200
 public:read_count                                GET    200     200     200     200     200     200     200     200
 public:site_page                                 GET    200     200     200     200     200     200     200     200
-media                                            GET    404     200     404     200     200     404     200     200
+media                                            GET    404     200     404     200     404     404     200     200
 """
 # fmt: on
 

@@ -316,3 +316,23 @@ def test_a_url_mixing_an_own_object_with_another_units_is_404(world):
         args=[world.posts_b[PostStatus.PUBLISHED].pk, revision.pk],
     )
     assert fetch(world, "editor", url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_regions_reviewer_does_not_read_a_units_drafts(world):
+    """The queue kept drafts from reviewers, but the preview, the comparison
+    and the photo files answered for a draft's id: now all 404, as in the
+    queue; once the unit sends the post, the reviewer reads it."""
+    draft = world.posts_a[PostStatus.DRAFT]
+    sent = world.posts_a[PostStatus.SUBMITTED]
+    urls = [
+        reverse("admin:news_post_preview", args=[draft.pk]),
+        reverse("admin:news_post_compare", args=[sent.pk, draft.pk]),
+        reverse("admin:news_post_history", args=[draft.pk]),
+        "/media/%s" % world.objects["photo_draft"].image.name,
+    ]
+    for url in urls:
+        assert fetch(world, "reviewer_a", url).status_code == 404, url
+        assert fetch(world, "editor", url).status_code == 200, url
+    preview = reverse("admin:news_post_preview", args=[sent.pk])
+    assert fetch(world, "reviewer_a", preview).status_code == 200
