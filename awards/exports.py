@@ -7,10 +7,20 @@ from django.http import HttpResponse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A text cell starting with one of these is a formula to spreadsheet
+# programs (CSV injection): a unit renamed "=HYPERLINK(...)" in the admin
+# would run in the editor's Excel. Such text is written with a leading
+# apostrophe, which Excel and LibreOffice show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
-    return (
-        "" if value is None else value if isinstance(value, int | float) else str(value)
-    )
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def table_response(*, table, file_format: str) -> HttpResponse:

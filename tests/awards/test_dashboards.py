@@ -90,3 +90,37 @@ def test_rebuild_command(busy_period):
     )
     call_command("awards_rebuild", "2030", stdout=out)
     assert AwardPeriod.objects.filter(name="2030").exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_write_formula_like_names_as_text(file_format):
+    # A unit renamed "=HYPERLINK(...)" in the admin must not become a formula
+    # in the editor's spreadsheet (CSV injection).
+    from types import SimpleNamespace
+
+    from awards.exports import table_response
+
+    table = SimpleNamespace(
+        slug="uji",
+        headers=["UPT", "Jumlah"],
+        rows=[
+            ['=HYPERLINK("http://evil.example","klik")', 3],
+            ["@SUM(A1)", -2],
+            ["Lapas Kelas I Malang", 5],
+        ],
+    )
+    response = table_response(table=table, file_format=file_format)
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [list(row) for row in sheet.values][1:]
+        assert all(cell.data_type != "f" for row in sheet.rows for cell in row)
+    names = [row[0] for row in rows]
+    assert names == [
+        '\'=HYPERLINK("http://evil.example","klik")',
+        "'@SUM(A1)",
+        "Lapas Kelas I Malang",
+    ]
+    # Numbers stay numbers, negative ones included.
+    assert [str(row[1]) for row in rows] == ["3", "-2", "5"]
