@@ -46,9 +46,16 @@ def _child_memory_limit(**kwargs):
     task with MemoryError, which the photo task turns into a FAILED photo
     with a message to the unit (news.services.renditions).
     """
+    from billiard.process import current_process
     from django.conf import settings
 
     import imaging  # noqa: F401 - its libraries are mapped before measuring
     from portal.memory import address_space_limit
+
+    # The solo pool (the tests' in-process worker, `--pool solo`) sends this
+    # signal in the main process: a limit there would stay on the whole test
+    # run and on every program it starts (Chromium dies at launch under it).
+    if current_process().name == "MainProcess":
+        return
 
     address_space_limit(budget_mb=settings.WORKER_MEMORY_BUDGET_MB)
