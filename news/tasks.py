@@ -193,6 +193,22 @@ def run_post_checks(post_id: int) -> int:
 
 
 @shared_task(
+    name="news.tasks.sweep_unchecked_posts",
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def sweep_unchecked_posts() -> int:
+    """Queue the checks of submitted posts whose checks never ran (bounded).
+
+    Every 2 minutes; no retries: the next run is the retry.
+    """
+    from news.checks import post_checks_sweep
+
+    return post_checks_sweep()
+
+
+@shared_task(
     name="news.tasks.flush_read_counts",
     acks_late=True,
     soft_time_limit=120,

@@ -262,6 +262,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.resend_pending_notifications",
         "schedule": 120.0,
     },
+    # Every 2 minutes: queue the checks (news.checks) of submitted posts they
+    # never ran on: Redis down at submission, a lost task, posts submitted
+    # before the checks existed, a resubmission whose task was lost. Bounded
+    # batches (news.checks.SWEEP_BATCH); a run that finds nothing is one query.
+    "sweep-unchecked-posts": {
+        "task": "news.tasks.sweep_unchecked_posts",
+        "schedule": 120.0,
+    },
     # Every morning at 07:00 WIB (00:00 UTC): the editors' daily digest (once
     # per editor and day, however often the task runs).
     "send-editor-digest": {

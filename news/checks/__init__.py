@@ -14,8 +14,10 @@ decide, and a failing check is logged and shown as not run, never raised.
 """
 
 import logging
+from datetime import timedelta
 from importlib import import_module
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -58,3 +60,50 @@ def post_checks_enqueue(*, post) -> None:
     from portal import enqueue as queue
 
     queue.enqueue_on_commit(tasks.run_post_checks, post.pk)
+
+
+# The sweeper (news.tasks.sweep_unchecked_posts, every 2 minutes): a post
+# waits this long for its own task before it counts as never checked.
+SWEEP_AFTER = timedelta(minutes=2)
+SWEEP_BATCH = 50
+
+
+def posts_unchecked(*, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH):
+    """Ids of posts waiting for a decision whose checks never ran on this text.
+
+    Never ran at all (submitted before the checks existed, or Redis was down
+    when the submission was committed), or ran on an earlier submission and
+    not on the resubmission. Oldest first, at most `limit`.
+    """
+    from news.models import Post, PostStatus
+
+    return list(
+        Post.objects.filter(
+            status__in=(PostStatus.HEAD_REVIEW, PostStatus.SUBMITTED),
+            submitted_at__lte=timezone.now() - older_than,
+        )
+        .filter(Q(checks_run_at__isnull=True) | Q(checks_run_at__lt=F("submitted_at")))
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def post_checks_sweep(
+    *, older_than: timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH
+) -> int:
+    """Queue the checks of posts that never got them; returns how many.
+
+    Bounded: the next run carries on. Queuing a post twice is harmless (the
+    checks are safe to re-run). A broker still down is logged by the enqueue
+    and the next run tries again.
+    """
+    from news import tasks
+    from portal import enqueue as queue
+
+    post_ids = posts_unchecked(older_than=older_than, limit=limit)
+    sent = sum(1 for pk in post_ids if queue.enqueue(tasks.run_post_checks, pk))
+    if post_ids:
+        logger.info(
+            "Re-queued the checks of %d of %d unchecked posts", sent, len(post_ids)
+        )
+    return sent
