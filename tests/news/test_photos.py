@@ -538,7 +538,7 @@ def test_article_shows_cover_and_gallery_as_picture(client, contributor):
     assert 'loading="eager"' in img and 'fetchpriority="high"' in img
     lazy = _img(html, "Foto galeri")
     assert 'loading="lazy"' in lazy and "fetchpriority" not in lazy
-    assert 'sizes="(max-width: 40rem) 100vw, 16rem"' in lazy
+    assert 'sizes="(max-width: 40rem) 50vw, 16rem"' in lazy
 
 
 def test_pending_photo_shows_the_clean_image_failed_one_nothing(client, contributor):
