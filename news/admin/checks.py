@@ -35,7 +35,7 @@ def _group_badge(checks: dict, change_url: str) -> str:
     copy = finding.get("code") == "near_copy"
     return format_html(
         ' <a class="check-flag check-flag--group{}" href="{}{}" title="{}">'
-        '<span aria-hidden="true">⧉</span> {}</a>',
+        '<span aria-hidden="true">≈</span> {}</a>',
         " check-flag--copy" if copy else "",
         change_url,
         GROUP_ANCHOR,

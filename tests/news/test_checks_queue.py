@@ -236,3 +236,46 @@ def test_the_sweeper_is_in_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-unchecked-posts"]
     assert entry["task"] == "news.tasks.sweep_unchecked_posts"
     assert entry["schedule"] <= 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resubmission_is_checked_again(celery_worker):
+    from news.models import RefusalReason
+
+    author = UserFactory(unit=UnitFactory())
+    post = PostFactory(
+        author=author,
+        title="Pendek",
+        body="<p>Kegiatan berlangsung tertib.</p>",
+    )
+    services.post_submit(post=post, actor=author)
+
+    def content_codes():
+        row = Post.objects.get(pk=post.pk)
+        if row.checks_run_at is None or row.checks_run_at < row.submitted_at:
+            return None
+        return {f["code"] for f in row.checks["content"]}
+
+    assert wait_for(lambda: content_codes() is not None)
+    assert {"title_too_short", "body_too_short"} <= content_codes()
+
+    services.post_request_changes(
+        post=Post.objects.get(pk=post.pk),
+        actor=EditorFactory(),
+        reason_type=RefusalReason.objects.filter(is_active=True).first(),
+        comment="Judul dan isi terlalu pendek.",
+    )
+    services.post_update(
+        post=Post.objects.get(pk=post.pk),
+        actor=author,
+        title="Warga Binaan Lapas Ikuti Pelatihan Servis Sepeda Motor",
+        body="<p>%s</p>" % ("Pelatihan servis sepeda motor berlangsung tertib. " * 20),
+    )
+    services.post_submit(post=Post.objects.get(pk=post.pk), actor=author)
+
+    assert wait_for(
+        lambda: (
+            content_codes() is not None
+            and not {"title_too_short", "body_too_short"} & content_codes()
+        )
+    )
