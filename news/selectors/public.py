@@ -136,8 +136,18 @@ def post_with_article_data(*, post: Post) -> Post:
     return _with_inline_photos(_article_queryset().get(pk=post.pk))
 
 
-# Fields a card never shows: left out of the related and neighbour queries.
-_CARD_DEFERRED = ("body", "checks")
+# What a related post's card shows (templates/public/_post_card.html): the
+# fewer columns, the less the ORM compiles and builds.
+_CARD_FIELDS = (
+    "title",
+    "slug",
+    "lead",
+    "published_at",
+    "unit__name",
+    "unit__slug",
+    "category__name",
+    "category__slug",
+)
 
 
 def _ids_union(*querysets: QuerySet) -> RawSQL:
@@ -238,8 +248,8 @@ def _related_ranked(
         score += points(shares_tag, RELATED_WEIGHTS["tags"])
     return list(
         Post.objects.filter(pk__in=_ids_union(*kinds))
-        .select_related("unit__region", "category")
-        .defer(*_CARD_DEFERRED)
+        .select_related("unit", "category")
+        .only(*_CARD_FIELDS)
         .annotate(related_score=score)
         .order_by("-related_score", "-published_at", "-id")[:limit]
     )
