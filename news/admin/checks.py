@@ -71,6 +71,15 @@ def checks_flag_html(post) -> str:
             label,
             _("belum diperiksa"),
         )
+    if post.submitted_at is not None and post.checks_run_at < post.submitted_at:
+        # Sent again since the last run: those findings were about the text
+        # before (the worker, or its sweeper, checks the new one shortly).
+        return format_html(
+            '{}<span class="check-flag check-flag--not-run" title="{}">{}</span>',
+            label,
+            _("Temuan sebelumnya tentang teks yang dikirim sebelum ini"),
+            _("menunggu pemeriksaan ulang"),
+        )
     checks = post.checks or {}
     change_url = reverse("admin:news_post_change", args=[post.pk])
     extra = mark_safe(  # noqa: S308 - both built with format_html

@@ -115,6 +115,27 @@ def test_the_queue_shows_the_group_and_the_faces_as_flags_linking_to_the_panels(
 
 
 @pytest.mark.django_db
+def test_findings_about_the_text_before_a_resubmission_are_not_shown_as_current(
+    client,
+):
+    waiting = PostFactory(status=PostStatus.SUBMITTED, submitted_at=timezone.now())
+    resent = PostFactory(
+        status=PostStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        checks_run_at=timezone.now() - timedelta(days=1),
+    )
+    _with_faces(resent)
+    client.force_login(EditorFactory())
+
+    page = client.get(CHANGELIST).content.decode()
+
+    assert "belum diperiksa" in _row(page, waiting)
+    row = _row(page, resent)
+    assert "menunggu pemeriksaan ulang" in row
+    assert "wajah" not in row and "peringatan" not in row
+
+
+@pytest.mark.django_db
 def test_a_possible_copy_is_a_group_flag_and_a_warning(client):
     stories = load_labelled_set()[0]
     unit = UnitFactory()
