@@ -71,8 +71,19 @@ def post_photos(request, pk: int):
     if accepted and form.is_valid() and form.staged_photo is None:
         form.add_error("file", _("Pilih berkas foto yang akan diunggah."))
     if not (accepted and form.is_valid()):
-        messages.error(request, _("Foto belum tersimpan. Periksa isian yang ditandai."))
         limited = getattr(request, "upload_limited", False)
+        if limited:
+            messages.error(
+                request,
+                _(
+                    "Foto belum tersimpan: batas unggahan tercapai. Keterangannya "
+                    "ada di kolom berkas foto."
+                ),
+            )
+        else:
+            messages.error(
+                request, _("Foto belum tersimpan. Periksa isian yang ditandai.")
+            )
         return _photos_page(request, post, form, status=429 if limited else 200)
     has_cover = any(p.kind == PhotoKind.COVER for p in post.photos.all())
     confirmed = request.POST.get("ganti_sampul") == "1"

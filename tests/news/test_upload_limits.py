@@ -42,6 +42,7 @@ def test_uploads_per_account_per_hour(client, contributor, post, settings):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Anda sudah mengunggah 2 foto dalam satu jam terakhir" in html
+    assert "Foto belum tersimpan: batas unggahan tercapai" in html
     # The text the contributor typed is still in the form.
     assert 'value="Foto ketiga yang ditolak"' in html
     assert Photo.objects.filter(post=post).count() == 2
