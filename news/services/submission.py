@@ -117,6 +117,8 @@ def post_head_approve(*, post: Post, actor: User) -> Post:
     workflow.record(
         post=post, actor=actor, action=PostAction.HEAD_APPROVE, from_status=from_status
     )
+    # The head may have edited it: the editors see checks of what reached them.
+    post_checks_enqueue(post=post)
     return post
 
 

@@ -470,7 +470,10 @@ def test_head_approves(
         head,
         S.HEAD_REVIEW,
     )
-    assert enqueued == [("news.tasks.notify_new_submission", (event.pk,))]
+    assert enqueued == [
+        ("news.tasks.notify_new_submission", (event.pk,)),
+        ("news.tasks.run_post_checks", (in_head_review.pk,)),
+    ]
 
 
 @pytest.mark.parametrize("who", ["contributor", "other_head", "editor"])
