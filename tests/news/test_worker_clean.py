@@ -167,3 +167,33 @@ def test_a_redelivered_run_rewrites_the_same_clean_copy(contributor, post):
     assert photo.status == PhotoStatus.READY
     assert photo.image.name == name
     assert_no_metadata(read(default_storage, name))
+
+
+@pytest.mark.django_db
+def test_a_lost_enqueue_is_picked_up_by_the_sweeper(
+    contributor, post, django_capture_on_commit_callbacks
+):
+    """Redis down at upload: the enqueue is lost (here: never run), the photo
+    stays PENDING with its raw file, and the sweeper queues it again."""
+    from datetime import timedelta
+
+    from news.tasks import make_photo_renditions
+
+    photo = services.photo_upload(
+        unit=post.unit,
+        actor=contributor,
+        file=upload(size=(2400, 1800)),
+        kind="gallery",
+        alt_text="Warga binaan",
+        post=post,
+    )
+    assert raw_storage().exists(raw_upload_name(photo))
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert services.photo_renditions_sweep(older_than=timedelta(0)) == 1
+    assert len(queued) == 1  # the task, sent once the sweep commits
+
+    assert make_photo_renditions(photo.pk) > 0  # what the worker then runs
+    photo.refresh_from_db()
+    assert photo.status == PhotoStatus.READY
+    assert photo.attempts == 0
