@@ -156,12 +156,18 @@ def _inline_photos_link(post: Post) -> int:
     names = _inline_photo_names(post.body)
     if not names:
         return 0
-    return Photo.objects.filter(
+    linked = Photo.objects.filter(
         unit_id=post.unit_id,
         kind=PhotoKind.INLINE,
         post__isnull=True,
         image__in=names,
     ).update(post=post)
+    if linked and post.status == PostStatus.PUBLISHED:
+        # Born private (news.storage): public with the post, once committed.
+        from news.services.photo_files import on_publication_changed
+
+        on_publication_changed(sender=Post, post=post)
+    return linked
 
 
 def _free_slug(title: str) -> str:

@@ -155,3 +155,34 @@ def test_upgrade_command_takes_old_draft_photos_out_of_the_public_media(
 
     assert not in_media_root(name)
     assert client.get(photo.image.url).status_code == 404
+
+
+def test_an_inline_image_an_editor_adds_to_a_published_post_is_public(
+    client, cover, post, django_capture_on_commit_callbacks
+):
+    editor = EditorFactory()
+    submit(post)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_approve(post=post, actor=editor)
+    inline = services.photo_upload(
+        unit=post.unit,
+        actor=editor,
+        file=upload(),
+        kind=PhotoKind.INLINE,
+        alt_text="Gambar",
+    )
+    services.photo_renditions_create(photo_id=inline.pk)
+    inline.refresh_from_db()
+    assert statuses(client, inline) == {404}  # nobody's yet: private
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(
+            post=post,
+            actor=editor,
+            body='<p>Tambahan.</p><p><img src="%s" alt="Gambar"></p>'
+            % inline.image.url,
+        )
+
+    inline.refresh_from_db()
+    assert inline.post_id == post.pk
+    assert statuses(client, inline) == {200}
