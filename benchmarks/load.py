@@ -252,6 +252,15 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path("/proc/%d/task" % pid).glob("*/children"):
@@ -276,6 +285,7 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.roots = {"gunicorn": gunicorn, "celery": celery}
         self.peaks: dict[str, dict] = {}
+        self.cpu: dict[str, dict[int, float]] = {}  # kind -> pid -> CPU seconds
         self.stop = threading.Event()
 
     def _postgres_pids(self) -> list[int]:
@@ -298,6 +308,9 @@ class MemorySampler(threading.Thread):
         redis_pid = self._redis_pid()
         groups["redis"] = [redis_pid] if redis_pid else []
         for name, pids in groups.items():
+            seen = self.cpu.setdefault(name, {})
+            for pid in pids:
+                seen[pid] = max(seen.get(pid, 0.0), _cpu_s(pid))
             sizes = [_rss_kb(pid) for pid in pids]
             sizes = [s for s in sizes if s]
             peak = self.peaks.setdefault(
@@ -347,6 +360,7 @@ def clear_redis() -> None:
 def run_locust(*, config_path: Path, root: Path, users: int, duration: int) -> dict:
     prefix = root / "locust"
     started = time.monotonic()
+    before = os.times()
     process = subprocess.run(
         [
             str(BASE_DIR / ".venv/bin/locust"),
@@ -374,7 +388,7 @@ def run_locust(*, config_path: Path, root: Path, users: int, duration: int) -> d
         capture_output=True,
         text=True,
     )
-    usage = os.times()
+    after = os.times()
     wall = time.monotonic() - started
     if not (prefix.parent / "locust_stats.csv").exists():
         print(process.stdout[-3000:], process.stderr[-3000:])
@@ -391,7 +405,10 @@ def run_locust(*, config_path: Path, root: Path, users: int, duration: int) -> d
         "failures": failed,
         "exceptions": raised,
         "stderr": process.stderr,
-        "locust_cpu_s": usage.children_user + usage.children_system,
+        "locust_cpu_s": after.children_user
+        + after.children_system
+        - before.children_user
+        - before.children_system,
         "wall_s": wall,
     }
 
@@ -477,6 +494,10 @@ def main() -> int:
         )
         wait_for("http://127.0.0.1:%d/" % PORT)
         sampler = MemorySampler(gunicorn=gunicorn.pid, celery=celery.pid)
+        sampler.sample()  # CPU spent starting up is not the load's
+        sampler.cpu_start = {
+            name: sum(pids.values()) for name, pids in sampler.cpu.items()
+        }
         sampler.start()
         load_before = os.getloadavg()[0]
         print(
@@ -505,6 +526,10 @@ def main() -> int:
             left=left,
             drain_s=drain_s,
             peaks=sampler.peaks,
+            cpu={
+                name: sum(pids.values()) - sampler.cpu_start.get(name, 0.0)
+                for name, pids in sampler.cpu.items()
+            },
             photos=photos,
             load_before=load_before,
             rate=args.rate,
@@ -536,7 +561,7 @@ def photo_states() -> dict:
 
 
 def report(
-    *, result, duration, left, drain_s, peaks, photos, load_before, rate
+    *, result, duration, left, drain_s, peaks, cpu, photos, load_before, rate
 ) -> dict:
     rows = result["rows"]
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -615,6 +640,8 @@ def report(
         "peak_rss_mb": {
             name: round(peak["max_process_mb"], 1) for name, peak in peaks.items()
         },
+        "cpu_s": {name: round(secs, 1) for name, secs in cpu.items()},
+        "locust_cpu_s": round(result["locust_cpu_s"], 1),
         "load_average": round(load_after, 1),
         "targets_met": (
             float(total["Requests/s"]) >= 300
