@@ -426,9 +426,9 @@ STORAGES = {
         ),
         "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
     },
-    # Never served. The portal keeps no raw upload at all (photo_upload
-    # re-encodes it without metadata in the request); this storage is for
-    # anything that must stay private, and the tests check it stays empty.
+    # Never served as files: raw uploads waiting for the worker's clean copy,
+    # and the photos of posts that are not published (news.storage,
+    # news.views.media serves those to their unit and the newsroom only).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},

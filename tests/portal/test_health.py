@@ -13,6 +13,34 @@ from portal.tasks import heartbeat
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def client(client):
+    """The test client, asking from another thread as a server thread would.
+
+    django-health-check runs its checks through async_to_sync, which refuses
+    to run in a thread that has an event loop; a browser test earlier in the
+    session leaves Playwright's loop in pytest's main thread.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    get = client.get
+
+    def get_in_thread(*args, **kwargs):
+        def request():
+            try:
+                return get(*args, **kwargs)
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(request).result()
+
+    client.get = get_in_thread
+    return client
+
+
 def beat_through_the_worker():
     """What celery beat does every minute: the task goes through Redis to the
     worker, which writes the time into the cache."""

@@ -169,7 +169,7 @@ import json, django
 django.setup()
 from django.conf import settings
 from django.core.files.storage import storages
-public, private = storages["default"], storages["private"]
+public, private = storages["public"], storages["private"]
 print(json.dumps({
     "public": type(public).__module__ + "." + type(public).__name__,
     "private": type(private).__module__ + "." + type(private).__name__,

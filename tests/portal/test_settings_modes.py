@@ -32,7 +32,9 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
     "embedded": settings.EMBEDDED_MODE,
-    "storage": settings.STORAGES["default"],
+    # The public media storage (the default one wraps it with the private
+    # one: news.storage.PhotoStorage).
+    "storage": settings.STORAGES["public"],
 }))
 """
 
