@@ -78,7 +78,9 @@ def test_a_worker_killed_mid_renditions_leaves_exactly_one_set(
     try:
         browser = contributor_browser(contributor, web.url)
         form = browser.get(reverse("news:create"))
-        big = encoded("JPEG", (6000, 4000), quality=92)
+        # Large enough that the clean copy and renditions take well over a
+        # second, so the kill lands inside the task on a quiet machine too.
+        big = encoded("JPEG", (9000, 6000), quality=92)
         response = browser.post(
             reverse("news:create"),
             draft_fields(
@@ -100,7 +102,7 @@ def test_a_worker_killed_mid_renditions_leaves_exactly_one_set(
             interval=0.02,
             what="the task to start (the photo's row locked)",
         )
-        time.sleep(0.3)  # into the encoding
+        time.sleep(0.05)  # into the decoding
         if pool == "solo":
             worker.kill()
             worker = CeleryWorker(env, pool=pool, name="killed-%s-2" % pool).start()
