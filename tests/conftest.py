@@ -112,6 +112,10 @@ def _reference_data(request):
         getattr(import_module(module_name), function_name)(apps, None)
 
 
+# Set once the session's worker thread runs (celery_worker_session).
+_WORKER_STARTED = False
+
+
 @pytest.fixture(scope="session")
 def celery_worker_session(django_db_setup, django_db_blocker):
     """A real Celery worker (solo pool, in a thread) consuming from Redis.
@@ -123,6 +127,8 @@ def celery_worker_session(django_db_setup, django_db_blocker):
 
     from portal.celery import app
 
+    global _WORKER_STARTED
+    _WORKER_STARTED = True
     app.control.purge()
     with (
         django_db_blocker.unblock(),
@@ -140,6 +146,44 @@ def celery_worker_session(django_db_setup, django_db_blocker):
 @pytest.fixture
 def celery_worker(celery_worker_session, transactional_db):
     return celery_worker_session
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server", "celery_worker"}
+        & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request):
+    """A transactional test ends with a TRUNCATE of every table. The session's
+    worker thread may still be running a task that this test enqueued (any
+    photo upload or submission does, with or without the `celery_worker`
+    fixture), and a task reading rows while the tables are truncated
+    deadlocks the flush. So, before the flush: drop what is still queued and
+    wait for the task in hand to finish."""
+    if not _is_transactional(request):
+        yield
+        return
+    # Set up (or look up) the database helper first, so that this fixture's
+    # teardown runs before its flush.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if not _WORKER_STARTED:
+        return
+    import time
+
+    from celery.worker import state
+
+    from portal.celery import app
+
+    app.control.purge()
+    deadline = time.monotonic() + 30
+    while state.reserved_requests and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
