@@ -96,8 +96,8 @@ def style_sources(base_dir) -> list[Path]:
     from importlib.util import find_spec
 
     paths = [
-        Path(base_dir, "templates", "500.html"),
-        Path(base_dir, "templates", "503.html"),
+        # 500.html and 503.html: one self-contained page, one <style>.
+        Path(base_dir, "templates", "_standalone_error.html"),
     ]
     for package, template in (
         ("django.contrib.admin", "admin/change_list.html"),
